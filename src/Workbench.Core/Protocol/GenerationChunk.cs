@@ -1,0 +1,52 @@
+namespace Workbench.Core.Protocol;
+
+/// <summary>
+/// A piece of a streamed generation. Text chunks carry <see cref="Text"/>; the last chunk of a stream
+/// carries <see cref="Completion"/> (finished, cancelled or failed) and no text.
+/// </summary>
+/// <param name="Text">Generated text since the previous chunk.</param>
+/// <param name="TokenCount">Tokens this chunk's text came from.</param>
+/// <param name="Completion">Set on the final chunk only.</param>
+public sealed record GenerationChunk(string Text, int TokenCount, GenerationCompletion? Completion = null)
+{
+    /// <summary>A final chunk.</summary>
+    public static GenerationChunk Final(GenerationCompletion completion) => new(string.Empty, 0, completion);
+}
+
+/// <summary>How a generation ended.</summary>
+public enum GenerationOutcome
+{
+    /// <summary>End of sequence or the token limit.</summary>
+    Completed,
+
+    /// <summary>Stopped by the user or a disconnect.</summary>
+    Cancelled,
+
+    /// <summary>The worker could not generate; see the error.</summary>
+    Failed,
+}
+
+/// <summary>Figures for a finished generation.</summary>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Error">Why it failed, if it did.</param>
+/// <param name="PromptTokens">Tokens in the formatted prompt.</param>
+/// <param name="GeneratedTokens">Tokens generated.</param>
+/// <param name="TimeToFirstTokenMs">From start to the first generated token.</param>
+/// <param name="TotalMs">From start to the end.</param>
+public sealed record GenerationCompletion(
+    GenerationOutcome Outcome,
+    string? Error,
+    int PromptTokens,
+    int GeneratedTokens,
+    double TimeToFirstTokenMs,
+    double TotalMs)
+{
+    /// <summary>Generated tokens per second after the first token.</summary>
+    public double TokensPerSecond =>
+        GeneratedTokens > 1 && TotalMs > TimeToFirstTokenMs
+            ? (GeneratedTokens - 1) / ((TotalMs - TimeToFirstTokenMs) / 1000.0)
+            : 0;
+
+    /// <summary>A failure that happened before any token.</summary>
+    public static GenerationCompletion Failure(string error) => new(GenerationOutcome.Failed, error, 0, 0, 0, 0);
+}

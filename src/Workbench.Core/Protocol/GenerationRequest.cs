@@ -1,0 +1,34 @@
+namespace Workbench.Core.Protocol;
+
+/// <summary>One turn of a conversation.</summary>
+/// <param name="Role">"system", "user" or "assistant".</param>
+/// <param name="Content">The text of the turn.</param>
+public sealed record ChatTurn(string Role, string Content);
+
+/// <summary>Sampling settings for a generation.</summary>
+public sealed record SamplingSettings
+{
+    /// <summary>Softmax temperature; 0 is greedy.</summary>
+    public float Temperature { get; init; } = 0.8f;
+
+    /// <summary>Nucleus sampling threshold.</summary>
+    public float TopP { get; init; } = 0.95f;
+
+    /// <summary>Keep only the k most likely tokens.</summary>
+    public int TopK { get; init; } = 40;
+
+    /// <summary>Upper bound on generated tokens.</summary>
+    public int MaxTokens { get; init; } = 256;
+
+    /// <summary>Random seed; the same seed and prompt give the same answer.</summary>
+    public uint Seed { get; init; } = 42;
+
+    /// <summary>Keep generating past the end-of-sequence token (like llama.cpp's ignore_eos), for benchmarks and tests.</summary>
+    public bool IgnoreEndOfSequence { get; init; }
+}
+
+/// <summary>Asks the worker to answer a conversation with the loaded model.</summary>
+/// <param name="RequestId">Id that ties the streamed chunks to this request.</param>
+/// <param name="Messages">The conversation so far, oldest first.</param>
+/// <param name="Sampling">Sampling settings.</param>
+public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling);

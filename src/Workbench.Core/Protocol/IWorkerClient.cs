@@ -1,0 +1,14 @@
+namespace Workbench.Core.Protocol;
+
+/// <summary>What the web host can ask of a connected worker (server → worker calls over SignalR).</summary>
+public interface IWorkerClient
+{
+    /// <summary>Loads a model, replacing any loaded one; the worker answers when it is ready or has failed.</summary>
+    Task<ModelLoadResult> LoadModel(ModelLoadRequest request);
+
+    /// <summary>Starts a generation; the worker streams its chunks back through <see cref="WorkerHubMethods.StreamGeneration"/>.</summary>
+    Task StartGeneration(GenerationRequest request);
+
+    /// <summary>Stops a running generation; unknown or finished ids are ignored.</summary>
+    Task CancelGeneration(Guid requestId);
+}

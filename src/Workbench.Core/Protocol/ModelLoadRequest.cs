@@ -1,0 +1,28 @@
+namespace Workbench.Core.Protocol;
+
+/// <summary>Asks a worker to load a model file.</summary>
+/// <param name="ModelPath">Path of the GGUF file on the worker's host.</param>
+/// <param name="ContextSize">Context length in tokens.</param>
+/// <param name="GpuLayers">Layers to offload to the GPU (0 on the CPU backend).</param>
+public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0);
+
+/// <summary>Outcome of a load.</summary>
+/// <param name="Succeeded">Whether the model is now loaded.</param>
+/// <param name="Error">Why it failed, in words a user can act on.</param>
+/// <param name="ModelPath">The model the worker now has loaded.</param>
+/// <param name="ContextSize">Context length actually used.</param>
+/// <param name="ParameterCount">Parameters reported by llama.cpp.</param>
+/// <param name="SizeBytes">Model size in bytes reported by llama.cpp.</param>
+/// <param name="LoadMilliseconds">How long the load took.</param>
+public sealed record ModelLoadResult(
+    bool Succeeded,
+    string? Error,
+    string? ModelPath,
+    int ContextSize,
+    ulong ParameterCount,
+    ulong SizeBytes,
+    double LoadMilliseconds)
+{
+    /// <summary>A failed load with its reason.</summary>
+    public static ModelLoadResult Failed(string error) => new(false, error, null, 0, 0, 0, 0);
+}

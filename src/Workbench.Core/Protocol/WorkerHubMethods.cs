@@ -1,0 +1,17 @@
+namespace Workbench.Core.Protocol;
+
+/// <summary>
+/// Names of the hub methods a worker calls (worker → server). The worker is a SignalR client,
+/// so these are invoked by name; both ends compile against these constants.
+/// </summary>
+public static class WorkerHubMethods
+{
+    /// <summary>Path of the hub on the web host.</summary>
+    public const string Path = "/hubs/worker";
+
+    /// <summary><c>Register(WorkerRegistration)</c>: announces the worker once connected (and after each reconnect).</summary>
+    public const string Register = "Register";
+
+    /// <summary><c>StreamGeneration(Guid requestId, IAsyncEnumerable&lt;GenerationChunk&gt;)</c>: uploads a generation as it is produced.</summary>
+    public const string StreamGeneration = "StreamGeneration";
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Workbench.Web.Chat;
+using Workbench.Web.Library;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Hosting;
+
+/// <summary>Registrations of the dashboard, grouped by concern.</summary>
+public static class WorkbenchServiceCollectionExtensions
+{
+    /// <summary>Settings (validated at start-up) and the data folder.</summary>
+    public static IServiceCollection AddWorkbenchOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkbenchOptions>()
+            .Bind(configuration.GetSection(WorkbenchOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkbenchOptions>, WorkbenchOptionsValidator>());
+        services.AddOptions<WorkerSupervisorOptions>()
+            .Bind(configuration.GetSection(WorkerSupervisorOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerSupervisorOptions>, WorkerSupervisorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Workers: the hub they connect to, the gateway to them and the local worker's supervisor.</summary>
+    public static IServiceCollection AddWorkbenchWorkers(this IServiceCollection services)
+    {
+        services.AddSignalR().AddHubOptions<WorkerHub>(hub =>
+        {
+            // A streamed answer is a running invocation; let registration and other calls pass beside it.
+            hub.MaximumParallelInvocationsPerClient = 8;
+        });
+        services.TryAddSingleton<WorkerRegistry>();
+        services.TryAddSingleton<WorkerGateway>();
+        services.TryAddSingleton<WorkerSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
+        services.AddHealthChecks().AddCheck<WorkerHealthCheck>("workers");
+        return services;
+    }
+
+    /// <summary>Model files and the first-run demo model.</summary>
+    public static IServiceCollection AddWorkbenchLibrary(this IServiceCollection services)
+    {
+        services.TryAddSingleton<LocalModelFiles>();
+        services.TryAddSingleton<DemoModelProvisioner>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());
+        return services;
+    }
+
+    /// <summary>Blazor, MudBlazor and per-circuit state.</summary>
+    public static IServiceCollection AddWorkbenchUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.TryAddScoped<ChatSession>();
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Workbench.Core.DemoModel;
+using Workbench.Web.Hosting;
+
+namespace Workbench.Web.Library;
+
+/// <summary>
+/// On first run with no models anywhere, writes a tiny random-weights model into the data folder
+/// so chat works with no download. Its answers are gibberish; the machinery is real.
+/// </summary>
+public sealed partial class DemoModelProvisioner(
+    IOptions<WorkbenchOptions> options,
+    LocalModelFiles models,
+    ILogger<DemoModelProvisioner> logger) : IHostedService
+{
+    /// <summary>File name of the generated demo model.</summary>
+    public const string FileName = "workbench-demo.gguf";
+
+    /// <summary>Where the demo model lives.</summary>
+    public string DemoModelPath => Path.Combine(options.Value.GeneratedModelsDirectory, FileName);
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.GenerateDemoModel || File.Exists(DemoModelPath) || models.InModelRoots().Count > 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        Directory.CreateDirectory(options.Value.GeneratedModelsDirectory);
+        DemoModelGenerator.Write(DemoModelPath);
+        LogGenerated(logger, DemoModelPath);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No models found; generated a demo model at {Path}")]
+    private static partial void LogGenerated(ILogger logger, string path);
+}

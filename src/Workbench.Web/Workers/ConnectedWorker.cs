@@ -1,0 +1,14 @@
+using Workbench.Core.Protocol;
+
+namespace Workbench.Web.Workers;
+
+/// <summary>A worker connected to the hub right now.</summary>
+/// <param name="ConnectionId">SignalR connection id, the address for calls to it.</param>
+/// <param name="Registration">What the worker said about itself.</param>
+/// <param name="ConnectedAt">When it registered.</param>
+/// <param name="LoadedModel">The model it has loaded, if any.</param>
+public sealed record ConnectedWorker(
+    string ConnectionId,
+    WorkerRegistration Registration,
+    DateTimeOffset ConnectedAt,
+    ModelLoadResult? LoadedModel);

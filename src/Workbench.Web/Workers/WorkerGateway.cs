@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Workbench.Core.Protocol;
+
+namespace Workbench.Web.Workers;
+
+/// <summary>
+/// The dashboard's one door to its workers: loads models and runs generations, routing each
+/// worker's streamed chunks to the request that asked for them.
+/// </summary>
+public sealed partial class WorkerGateway(
+    IHubContext<WorkerHub, IWorkerClient> hub,
+    WorkerRegistry registry,
+    ILogger<WorkerGateway> logger)
+{
+    private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
+
+    /// <summary>Asks the chat worker to load a model and waits for the answer.</summary>
+    public async Task<ModelLoadResult> LoadModelAsync(ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        var worker = registry.PickWorker();
+        if (worker is null)
+        {
+            return ModelLoadResult.Failed("No worker is connected yet. The local worker may still be starting; see its status on the Chat page.");
+        }
+
+        var result = await hub.Clients.Client(worker.ConnectionId).LoadModel(request).WaitAsync(cancellationToken);
+        registry.SetLoadedModel(worker.ConnectionId, result.Succeeded ? result : null);
+        return result;
+    }
+
+    /// <summary>
+    /// Streams a generation from the chat worker. The stream always ends with a chunk that carries the
+    /// completion. Cancelling <paramref name="cancellationToken"/> asks the worker to stop, and the
+    /// stream then ends with a cancelled completion.
+    /// </summary>
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(
+        GenerationRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var worker = registry.PickWorker();
+        if (worker is null)
+        {
+            yield return GenerationChunk.Final(GenerationCompletion.Failure("No worker is connected."));
+            yield break;
+        }
+
+        var client = hub.Clients.Client(worker.ConnectionId);
+        var pending = new PendingGeneration(worker.ConnectionId);
+        _pending[request.RequestId] = pending;
+        var finished = false;
+        try
+        {
+            await client.StartGeneration(request);
+            await using var cancelRegistration = cancellationToken.Register(() => _ = CancelOnWorkerAsync(client, request.RequestId));
+            await foreach (var chunk in pending.Chunks.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                finished = chunk.Completion is not null;
+                yield return chunk;
+                if (finished)
+                {
+                    yield break;
+                }
+            }
+
+            // Completed without a final chunk: the worker went away while the buffer was full.
+            finished = true;
+            yield return GenerationChunk.Final(GenerationCompletion.Failure("The worker stopped answering."));
+        }
+        finally
+        {
+            _pending.TryRemove(request.RequestId, out _);
+            pending.Chunks.Writer.TryComplete();
+            if (!finished)
+            {
+                // The reader left early (closed tab, stopped enumeration): the worker must not keep going.
+                _ = CancelOnWorkerAsync(client, request.RequestId);
+            }
+        }
+    }
+
+    /// <summary>Called by the hub for a worker's upload: hands each chunk to the waiting request.</summary>
+    internal async Task AcceptStreamAsync(string connectionId, Guid requestId, IAsyncEnumerable<GenerationChunk> chunks, CancellationToken cancellationToken)
+    {
+        if (!_pending.TryGetValue(requestId, out var pending) || pending.ConnectionId != connectionId)
+        {
+            LogUnknownStream(logger, requestId, connectionId);
+            return;
+        }
+
+        try
+        {
+            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+            {
+                // Bounded: a slow reader slows the worker's upload rather than growing memory.
+                await pending.Chunks.Writer.WriteAsync(chunk, cancellationToken);
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            // The reader is gone; the rest of the answer has nowhere to go.
+        }
+    }
+
+    /// <summary>Ends every generation a lost worker was serving with a failure the user can read.</summary>
+    internal void FailPendingOf(string connectionId, string reason)
+    {
+        foreach (var pending in _pending.Values.Where(p => p.ConnectionId == connectionId))
+        {
+            pending.Chunks.Writer.TryWrite(GenerationChunk.Final(GenerationCompletion.Failure(reason)));
+            pending.Chunks.Writer.TryComplete();
+        }
+    }
+
+    private async Task CancelOnWorkerAsync(IWorkerClient client, Guid requestId)
+    {
+        try
+        {
+            await client.CancelGeneration(requestId);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException)
+        {
+            LogCancelFailed(logger, ex, requestId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring stream {RequestId} from {ConnectionId}: no such request is waiting")]
+    private static partial void LogUnknownStream(ILogger logger, Guid requestId, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the worker to cancel {RequestId}")]
+    private static partial void LogCancelFailed(ILogger logger, Exception exception, Guid requestId);
+
+    private sealed class PendingGeneration(string connectionId)
+    {
+        public string ConnectionId { get; } = connectionId;
+
+        public Channel<GenerationChunk> Chunks { get; } = Channel.CreateBounded<GenerationChunk>(
+            new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+}

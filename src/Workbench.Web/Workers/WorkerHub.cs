@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.SignalR;
+using Workbench.Core.Protocol;
+
+namespace Workbench.Web.Workers;
+
+/// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
+public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway) : Hub<IWorkerClient>
+{
+    /// <summary>A worker announces itself.</summary>
+    public void Register(WorkerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        registry.Register(Context.ConnectionId, registration);
+    }
+
+    /// <summary>A worker streams the chunks of one generation.</summary>
+    public Task StreamGeneration(Guid requestId, IAsyncEnumerable<GenerationChunk> chunks) =>
+        gateway.AcceptStreamAsync(Context.ConnectionId, requestId, chunks, Context.ConnectionAborted);
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        registry.Remove(Context.ConnectionId);
+        gateway.FailPendingOf(Context.ConnectionId, exception is null
+            ? "The worker disconnected before finishing."
+            : $"The worker's connection was lost: {exception.Message}");
+        return base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Workbench.Core.Protocol;
+
+namespace Workbench.Web.Workers;
+
+/// <summary>The fleet: every worker connected to this dashboard, local or remote.</summary>
+public sealed class WorkerRegistry(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ConnectedWorker> _workers = new();
+
+    /// <summary>Raised after a worker connects, disconnects or changes its loaded model.</summary>
+    public event Action? Changed;
+
+    /// <summary>Connected workers, oldest first.</summary>
+    public IReadOnlyList<ConnectedWorker> Workers => [.. _workers.Values.OrderBy(w => w.ConnectedAt)];
+
+    /// <summary>Records a worker's registration (again after a reconnect).</summary>
+    public void Register(string connectionId, WorkerRegistration registration)
+    {
+        _workers[connectionId] = new ConnectedWorker(connectionId, registration, time.GetUtcNow(), null);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Forgets a worker whose connection ended.</summary>
+    public void Remove(string connectionId)
+    {
+        if (_workers.TryRemove(connectionId, out _))
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>Records what a worker has loaded.</summary>
+    public void SetLoadedModel(string connectionId, ModelLoadResult? loaded)
+    {
+        if (_workers.TryGetValue(connectionId, out var worker))
+        {
+            _workers[connectionId] = worker with { LoadedModel = loaded };
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>The worker that serves chat: for now the longest-connected one.</summary>
+    public ConnectedWorker? PickWorker()
+    {
+        var workers = Workers;
+        return workers.Count > 0 ? workers[0] : null;
+    }
+}

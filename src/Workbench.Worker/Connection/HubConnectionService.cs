@@ -1,0 +1,148 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Protocol;
+using Workbench.Worker.Hosting;
+using Workbench.Worker.Runtime;
+
+namespace Workbench.Worker.Connection;
+
+/// <summary>
+/// Keeps this worker connected to the dashboard's hub, registers it after every (re)connect and
+/// turns the hub's calls into model runtime work.
+/// </summary>
+internal sealed partial class HubConnectionService(
+    IOptions<WorkerOptions> options,
+    ModelRuntime runtime,
+    GenerationRegistry generations,
+    NativeBackend backend,
+    ILogger<HubConnectionService> logger) : BackgroundService
+{
+    private static readonly string WorkerId = Guid.NewGuid().ToString("N");
+    private static readonly TimeSpan[] ReconnectDelays =
+        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(options.Value.HubUrl)
+            .WithAutomaticReconnect(new ForeverRetryPolicy(ReconnectDelays))
+            .Build();
+
+        connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
+            request => runtime.LoadAsync(request, progress: null, stoppingToken));
+        connection.On<GenerationRequest>(nameof(IWorkerClient.StartGeneration),
+            request => StartGeneration(connection, request, stoppingToken));
+        connection.On<Guid>(nameof(IWorkerClient.CancelGeneration), requestId =>
+        {
+            generations.Cancel(requestId);
+            return Task.CompletedTask;
+        });
+        connection.Reconnected += _ => RegisterAsync(connection, stoppingToken);
+        connection.Reconnecting += _ =>
+        {
+            // Nobody is listening to these answers any more.
+            generations.CancelAll();
+            return Task.CompletedTask;
+        };
+
+        await ConnectAsync(connection, stoppingToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            generations.CancelAll();
+        }
+    }
+
+    private async Task ConnectAsync(HubConnection connection, CancellationToken stoppingToken)
+    {
+        // The first connect is not covered by automatic reconnect: retry until the dashboard is up.
+        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await connection.StartAsync(stoppingToken);
+                await RegisterAsync(connection, stoppingToken);
+                return;
+            }
+            catch (HttpRequestException ex)
+            {
+                LogConnectFailed(logger, options.Value.HubUrl, ex.Message);
+                await Task.Delay(ReconnectDelays[Math.Min(attempt + 1, ReconnectDelays.Length - 1)], stoppingToken);
+            }
+        }
+    }
+
+    private async Task RegisterAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        var version = typeof(HubConnectionService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var registration = new WorkerRegistration(
+            WorkerId, Environment.MachineName, Environment.ProcessId, backend.BuildBackend, version, runtime.LoadedModelPath);
+        await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
+        LogRegistered(logger, options.Value.HubUrl);
+    }
+
+    private Task StartGeneration(HubConnection connection, GenerationRequest request, CancellationToken stoppingToken)
+    {
+        LogGenerationStarted(logger, request.RequestId);
+        var cancellation = generations.Start(request.RequestId, stoppingToken);
+        var chunks = FinishWhenDone(request.RequestId, runtime.GenerateAsync(request, cancellation.Token), CancellationToken.None);
+        _ = UploadAsync(connection, request.RequestId, chunks);
+        return Task.CompletedTask;
+    }
+
+    // SignalR reads the stream in the background after SendAsync returns; the generation ends when it stops reading.
+    private async IAsyncEnumerable<GenerationChunk> FinishWhenDone(
+        Guid requestId, IAsyncEnumerable<GenerationChunk> chunks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+            {
+                yield return chunk;
+            }
+        }
+        finally
+        {
+            generations.Finish(requestId);
+        }
+    }
+
+    private async Task UploadAsync(HubConnection connection, Guid requestId, IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        try
+        {
+            // Client-to-server streaming: the hub reads this as the worker produces it.
+            await connection.SendAsync(WorkerHubMethods.StreamGeneration, requestId, chunks);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException)
+        {
+            // The stream was never read, so nothing started; forget the request.
+            LogUploadFailed(logger, ex, requestId);
+            generations.Finish(requestId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the dashboard at {HubUrl} yet: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string hubUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} started")]
+    private static partial void LogGenerationStarted(ILogger logger, Guid requestId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the dashboard at {HubUrl}")]
+    private static partial void LogRegistered(ILogger logger, string hubUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Streaming generation {RequestId} to the dashboard failed")]
+    private static partial void LogUploadFailed(ILogger logger, Exception exception, Guid requestId);
+
+    /// <summary>Retries for as long as the worker runs, with the last delay repeated.</summary>
+    private sealed class ForeverRetryPolicy(TimeSpan[] delays) : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            delays[(int)Math.Min(retryContext.PreviousRetryCount, delays.Length - 1)];
+    }
+}

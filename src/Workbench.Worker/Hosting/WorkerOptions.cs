@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Workbench.Worker.Hosting;
+
+/// <summary>Settings of a worker process (configuration section <c>Workbench:Worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Workbench:Worker";
+
+    /// <summary>Absolute URL of the dashboard's worker hub, e.g. http://127.0.0.1:8080/hubs/worker.</summary>
+    [Required(ErrorMessage = "Workbench:Worker:HubUrl is required: the URL of the dashboard's worker hub, e.g. http://127.0.0.1:8080/hubs/worker.")]
+    [Url(ErrorMessage = "Workbench:Worker:HubUrl must be an absolute http(s) URL.")]
+    public string HubUrl { get; set; } = string.Empty;
+
+    /// <summary>When set, the worker exits once this process (the supervising web host) is gone.</summary>
+    public int? ParentProcessId { get; set; }
+
+    /// <summary>CPU threads for generation; null lets llama.cpp decide.</summary>
+    [Range(1, 1024)]
+    public int? Threads { get; set; }
+}
+
+/// <summary>Checks <see cref="WorkerOptions"/> at start-up (source-generated from the attributes).</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class WorkerOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<WorkerOptions>;

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using Workbench.Worker.Connection;
+using Workbench.Worker.Runtime;
+
+namespace Workbench.Worker.Hosting;
+
+/// <summary>Registers the worker's services.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>Adds the model runtime, the hub connection and the parent watchdog.</summary>
+    public static IServiceCollection AddWorkbenchWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkerOptions>()
+            .Bind(configuration.GetSection(WorkerOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NativeBackend>();
+        services.AddSingleton<ModelRuntime>();
+        services.AddSingleton<GenerationRegistry>();
+        services.AddHostedService<HubConnectionService>();
+        services.AddHostedService<ParentProcessWatchdog>();
+        return services;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using LLama;
+using LLama.Common;
+using LLama.Exceptions;
+using LLama.Native;
+using LLama.Sampling;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Protocol;
+using Workbench.Worker.Hosting;
+
+namespace Workbench.Worker.Runtime;
+
+/// <summary>
+/// Holds the one loaded model of this worker and runs generations on it, one at a time;
+/// later requests wait their turn so two conversations never interleave in one answer.
+/// </summary>
+public sealed partial class ModelRuntime(
+    NativeBackend backend,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<ModelRuntime> logger) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _modelGate = new(1, 1);
+    private LoadedModel? _loaded;
+
+    /// <summary>Path of the loaded model, if any.</summary>
+    public string? LoadedModelPath => _loaded?.Path;
+
+    /// <summary>Loads a model, replacing the current one. Failures come back as a result, not an exception.</summary>
+    public async Task<ModelLoadResult> LoadAsync(ModelLoadRequest request, IProgress<float>? progress, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(request.ModelPath))
+        {
+            return ModelLoadResult.Failed($"Model file not found on the worker's host: {request.ModelPath}");
+        }
+
+        if (request.ContextSize < 16)
+        {
+            return ModelLoadResult.Failed($"Context size {request.ContextSize} is too small; use at least 16 tokens.");
+        }
+
+        backend.EnsureConfigured();
+        await _modelGate.WaitAsync(cancellationToken);
+        try
+        {
+            _loaded?.Weights.Dispose();
+            _loaded = null;
+
+            var parameters = new ModelParams(request.ModelPath)
+            {
+                ContextSize = (uint)request.ContextSize,
+                GpuLayerCount = request.GpuLayers,
+                Threads = options.Value.Threads,
+            };
+            var started = time.GetTimestamp();
+            var weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress);
+            var elapsed = time.GetElapsedTime(started);
+            _loaded = new LoadedModel(request.ModelPath, weights, parameters);
+            LogLoaded(logger, request.ModelPath, elapsed.TotalMilliseconds);
+            return new ModelLoadResult(
+                true, null, request.ModelPath, (int)parameters.ContextSize!.Value,
+                weights.ParameterCount, weights.SizeInBytes, elapsed.TotalMilliseconds);
+        }
+        catch (LoadWeightsFailedException ex)
+        {
+            LogLoadFailed(logger, ex, request.ModelPath);
+            return ModelLoadResult.Failed($"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}");
+        }
+        finally
+        {
+            _modelGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Streams the answer to a conversation. The stream always ends with one chunk that carries the
+    /// completion (finished, cancelled or failed), so the caller never has to guess how it ended.
+    /// </summary>
+    /// <remarks>A reader that stops early (disposes the enumerator) stops the generation too.</remarks>
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A bounded channel between llama.cpp's loop and the uploader: a slow dashboard slows generation
+        // down instead of buffering without limit.
+        var chunks = Channel.CreateBounded<GenerationChunk>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        using var readerLeft = new CancellationTokenSource();
+        var producer = Task.Run(() => ProduceAsync(request, chunks.Writer, cancellationToken, readerLeft.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                yield return chunk;
+            }
+        }
+        finally
+        {
+            await readerLeft.CancelAsync();
+            await producer;
+        }
+    }
+
+    private async Task ProduceAsync(GenerationRequest request, ChannelWriter<GenerationChunk> writer, CancellationToken generationCancelled, CancellationToken readerLeft)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(generationCancelled, readerLeft);
+        var cancellationToken = stop.Token;
+        var started = time.GetTimestamp();
+        var promptTokens = 0;
+        var generated = 0;
+        double firstTokenMs = 0;
+        GenerationCompletion completion;
+        var entered = false;
+        try
+        {
+            await _modelGate.WaitAsync(cancellationToken);
+            entered = true;
+            var model = _loaded ?? throw new InvalidOperationException("No model is loaded on this worker.");
+            var prompt = PromptFormatter.Format(model.Weights, request.Messages);
+            promptTokens = model.Weights.Tokenize(prompt, true, true, Encoding.UTF8).Length;
+            if (promptTokens >= model.Parameters.ContextSize)
+            {
+                throw new InvalidOperationException(
+                    $"The conversation is {promptTokens} tokens but the context holds {model.Parameters.ContextSize}; start a new chat or load the model with a larger context.");
+            }
+
+            var executor = new StatelessExecutor(model.Weights, model.Parameters, logger);
+            var inference = new InferenceParams
+            {
+                MaxTokens = request.Sampling.MaxTokens,
+                SamplingPipeline = CreateSampler(model.Weights, request.Sampling),
+            };
+
+            await foreach (var piece in executor.InferAsync(prompt, inference, cancellationToken))
+            {
+                if (generated++ == 0)
+                {
+                    firstTokenMs = time.GetElapsedTime(started).TotalMilliseconds;
+                }
+
+                await writer.WriteAsync(new GenerationChunk(piece, 1), cancellationToken);
+            }
+
+            completion = new GenerationCompletion(GenerationOutcome.Completed, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException)
+        {
+            completion = new GenerationCompletion(GenerationOutcome.Cancelled, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or RuntimeError or ArgumentException)
+        {
+            LogGenerationFailed(logger, ex, request.RequestId);
+            completion = new GenerationCompletion(GenerationOutcome.Failed, ex.Message, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            if (entered)
+            {
+                _modelGate.Release();
+            }
+        }
+
+        LogGenerationEnded(logger, request.RequestId, completion.Outcome, completion.GeneratedTokens, completion.TotalMs);
+
+        try
+        {
+            // Written even after a cancel, so the dashboard learns the outcome; skipped only when nobody reads.
+            await writer.WriteAsync(GenerationChunk.Final(completion), readerLeft);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+
+    private static DefaultSamplingPipeline CreateSampler(LLamaWeights weights, SamplingSettings sampling)
+    {
+        var bias = new Dictionary<LLamaToken, float>();
+        if (sampling.IgnoreEndOfSequence && weights.Vocab.EOS is { } eos)
+        {
+            bias[eos] = float.NegativeInfinity;
+        }
+
+        return new DefaultSamplingPipeline
+        {
+            Temperature = sampling.Temperature,
+            TopP = sampling.TopP,
+            TopK = sampling.TopK,
+            Seed = sampling.Seed,
+            LogitBias = bias,
+        };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _modelGate.WaitAsync();
+        _loaded?.Weights.Dispose();
+        _loaded = null;
+        _modelGate.Release();
+        _modelGate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Path} in {Milliseconds:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string path, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Path} failed")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} {Outcome}: {Tokens} tokens in {Milliseconds:F0} ms")]
+    private static partial void LogGenerationEnded(ILogger logger, Guid requestId, GenerationOutcome outcome, int tokens, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generation {RequestId} failed")]
+    private static partial void LogGenerationFailed(ILogger logger, Exception exception, Guid requestId);
+
+    private sealed record LoadedModel(string Path, LLamaWeights Weights, ModelParams Parameters);
+}

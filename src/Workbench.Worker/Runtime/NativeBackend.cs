@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using LLama.Native;
+
+namespace Workbench.Worker.Runtime;
+
+/// <summary>
+/// The llama.cpp native library: configured once before the first model load (LLamaSharp's
+/// configuration is global and set-once) and described for the dashboard.
+/// </summary>
+public sealed class NativeBackend
+{
+    private readonly Lock _gate = new();
+    private readonly ILogger<NativeBackend> _logger;
+    private bool _configured;
+
+    /// <summary>Creates the backend description; nothing native is loaded yet.</summary>
+    public NativeBackend(ILogger<NativeBackend> logger)
+    {
+        _logger = logger;
+        BuildBackend = typeof(NativeBackend).Assembly
+            .GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LlamaBackend")?.Value ?? "Cpu";
+    }
+
+    /// <summary>Backend the worker was built with (the <c>LlamaBackend</c> MSBuild property).</summary>
+    public string BuildBackend { get; }
+
+    /// <summary>Routes llama.cpp's log lines to the worker's logger; must run before the library loads.</summary>
+    public void EnsureConfigured()
+    {
+        lock (_gate)
+        {
+            if (_configured)
+            {
+                return;
+            }
+
+            _configured = true;
+            if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
+            {
+                NativeLibraryConfig.All.WithLogCallback(_logger);
+            }
+        }
+    }
+
+    /// <summary>llama.cpp's own report of instruction sets and devices (loads the library).</summary>
+    public string SystemInfo()
+    {
+        EnsureConfigured();
+        return Marshal.PtrToStringAnsi(NativeApi.llama_print_system_info()) ?? string.Empty;
+    }
+}

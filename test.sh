@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: unit, component, worker (real llama.cpp) and browser (real Chromium).
+# Installs Debian's chromium first when it is missing, since Playwright cannot download a browser here.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x "${WORKBENCH_CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "Installing chromium for the browser tests (needs root or sudo)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Workbench.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test assemblies.
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+       }
+     }
+     END { gsub(",", "", p); printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status

@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace Workbench.E2E;
+
+[Collection(BrowserTestGroup.Name)]
+public sealed class ChatPageTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Sending_a_message_streams_the_demo_models_answer_into_the_page()
+    {
+        var page = await browser.OpenAsync("/chat");
+        // Record every text length the answer shows, to prove it arrived in pieces rather than at once.
+        await page.EvaluateAsync("""
+            () => {
+              window.__answerLengths = [];
+              new MutationObserver(() => {
+                const answers = document.querySelectorAll('[data-role="assistant"] [data-testid="chat-text"]');
+                if (answers.length) window.__answerLengths.push(answers[answers.length - 1].textContent.length);
+              }).observe(document.body, { subtree: true, childList: true, characterData: true });
+            }
+            """);
+        await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+
+        await page.Locator("textarea[data-testid=chat-input], [data-testid=chat-input] textarea").FillAsync("Hello, workstation!");
+        await page.GetByTestId("chat-send").ClickAsync();
+
+        var answer = page.Locator("[data-role='assistant'][data-streaming='false']");
+        try
+        {
+            await answer.WaitForAsync(new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            // The worker's own log says where the answer got stuck.
+            var log = await File.ReadAllLinesAsync(Path.Combine(browser.Server.DataDirectory, "logs", "worker.log"));
+            Assert.Fail("The answer did not finish. Worker log tail:\n" + string.Join('\n', log.TakeLast(30)));
+        }
+        var text = await answer.GetByTestId("chat-text").InnerTextAsync();
+        var stats = await answer.GetByTestId("chat-stats").InnerTextAsync();
+        var lengths = await page.EvaluateAsync<int[]>("() => window.__answerLengths");
+        await BrowserFixture.CaptureAsync(page, "chat");
+
+        Assert.False(string.IsNullOrWhiteSpace(text));
+        Assert.Matches(@"^\d+ tokens", stats.Trim());
+        Assert.True(lengths.Where(l => l > 0).Distinct().Count() >= 2,
+            $"expected the answer to grow in several renders; saw lengths [{string.Join(", ", lengths)}]");
+    }
+}

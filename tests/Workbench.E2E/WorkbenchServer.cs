@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Workbench.E2E;
+
+/// <summary>
+/// The real dashboard on real Kestrel (loopback, a free port), with its own data folder and the
+/// local worker it supervises as a child process, exactly as a user runs it.
+/// </summary>
+public sealed class WorkbenchServer : WebApplicationFactory<Program>
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("workbench-e2e-").FullName;
+
+    /// <summary>Creates and starts the server.</summary>
+    public WorkbenchServer()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+    }
+
+    /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>The server's data folder (demo model, logs).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Workbench:DataDirectory", _dataDirectory);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a dying worker; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Workers;
+
+public sealed class WorkerSupervisorTests
+{
+    [Theory]
+    [InlineData(134, "aborted")]
+    [InlineData(137, "out of memory")]
+    [InlineData(139, "segmentation fault")]
+    [InlineData(3, "code 3")]
+    public void Exit_codes_are_explained_in_words(int exitCode, string expected)
+    {
+        Assert.Contains(expected, WorkerSupervisor.DescribeExit(exitCode), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_workers_last_output_line_is_part_of_the_reason()
+    {
+        var reason = WorkerSupervisor.DescribeExit(134, "GGML_ASSERT(n_dims <= 4) failed");
+
+        Assert.Equal("The worker aborted (exit code 134, SIGABRT). Last output: GGML_ASSERT(n_dims <= 4) failed", reason);
+    }
+
+    [Fact]
+    public void The_worker_program_is_found_beside_the_web_host()
+    {
+        var path = WorkerLaunchCommand.ResolveWorkerAssembly(new WorkerSupervisorOptions());
+
+        Assert.True(File.Exists(path));
+        Assert.EndsWith("Workbench.Worker.dll", path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_configured_worker_path_that_does_not_exist_is_reported_with_the_setting_to_fix()
+    {
+        var options = new WorkerSupervisorOptions { WorkerAssemblyPath = "/nowhere/Workbench.Worker.dll" };
+
+        var error = Assert.Throws<FileNotFoundException>(() => WorkerLaunchCommand.ResolveWorkerAssembly(options));
+
+        Assert.Contains("Workbench:Supervisor:WorkerAssemblyPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_worker_is_told_the_hub_url_and_the_parent_to_watch()
+    {
+        var start = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), new Uri("http://127.0.0.1:5080/hubs/worker"));
+
+        Assert.Contains("--Workbench:Worker:HubUrl=http://127.0.0.1:5080/hubs/worker", start.ArgumentList);
+        Assert.Contains($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}", start.ArgumentList);
+        Assert.True(File.Exists(start.FileName) || start.FileName == "dotnet", start.FileName);
+    }
+}

@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Gguf;
+using Workbench.Core.Protocol;
+using Workbench.Worker.Hosting;
+using Workbench.Worker.Runtime;
+
+namespace Workbench.Worker.Tests.Runtime;
+
+public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
+{
+    private readonly ModelRuntime _runtime = new(
+        new NativeBackend(NullLogger<NativeBackend>.Instance),
+        Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
+        TimeProvider.System,
+        NullLogger<ModelRuntime>.Instance);
+
+    [Fact]
+    public async Task Loading_the_generated_model_reports_the_parameters_our_reader_counts()
+    {
+        var result = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath, ContextSize: 256), null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal((ulong)GgufReader.ReadFile(demo.ModelPath).Facts.ParameterCount, result.ParameterCount);
+        Assert.Equal(256, result.ContextSize);
+    }
+
+    [Fact]
+    public async Task Loading_reports_progress_up_to_completion()
+    {
+        var reported = new List<float>();
+
+        var result = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath), new SynchronousProgress(reported.Add), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.NotEmpty(reported);
+        Assert.Equal(1f, reported[^1], 3);
+    }
+
+    [Fact]
+    public async Task The_generated_model_streams_at_least_sixteen_tokens_up_to_the_limit()
+    {
+        await LoadAsync();
+
+        var chunks = await CollectAsync(Request(maxTokens: 24));
+
+        var completion = Assert.IsType<GenerationCompletion>(chunks[^1].Completion);
+        Assert.Equal(GenerationOutcome.Completed, completion.Outcome);
+        // The demo model never samples end-of-sequence, so it always runs to the limit.
+        Assert.Equal(24, completion.GeneratedTokens);
+        Assert.Equal(completion.GeneratedTokens, chunks.Sum(c => c.TokenCount));
+        Assert.True(completion.PromptTokens > 0);
+        Assert.True(completion.TimeToFirstTokenMs > 0);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_answer()
+    {
+        await LoadAsync();
+
+        var first = string.Concat((await CollectAsync(Request(maxTokens: 16))).Select(c => c.Text));
+        var second = string.Concat((await CollectAsync(Request(maxTokens: 16))).Select(c => c.Text));
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Cancelling_ends_the_stream_with_a_cancelled_completion()
+    {
+        await LoadAsync();
+        using var cancellation = new CancellationTokenSource();
+        var chunks = new List<GenerationChunk>();
+
+        await foreach (var chunk in _runtime.GenerateAsync(Request(maxTokens: 100_000), cancellation.Token))
+        {
+            chunks.Add(chunk);
+            if (chunks.Count == 3)
+            {
+                await cancellation.CancelAsync();
+            }
+        }
+
+        Assert.Equal(GenerationOutcome.Cancelled, chunks[^1].Completion?.Outcome);
+        Assert.InRange(chunks[^1].Completion!.GeneratedTokens, 3, 1000);
+    }
+
+    [Fact]
+    public async Task Generating_without_a_loaded_model_fails_with_a_clear_message()
+    {
+        var chunks = await CollectAsync(Request(maxTokens: 4));
+
+        var completion = Assert.Single(chunks).Completion;
+        Assert.Equal(GenerationOutcome.Failed, completion?.Outcome);
+        Assert.Contains("No model is loaded", completion?.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Loading_a_missing_file_fails_with_its_path()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "no-such-model.gguf");
+
+        var result = await _runtime.LoadAsync(new ModelLoadRequest(path), null, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(path, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Loading_a_file_that_is_not_a_model_fails_without_crashing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.gguf");
+        await File.WriteAllTextAsync(path, "this is not a GGUF file");
+        try
+        {
+            var result = await _runtime.LoadAsync(new ModelLoadRequest(path), null, CancellationToken.None);
+
+            Assert.False(result.Succeeded);
+            Assert.Contains("could not load", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        var result = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath, ContextSize: 512), null, CancellationToken.None);
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    private static GenerationRequest Request(int maxTokens) => new(
+        Guid.NewGuid(),
+        [new ChatTurn("user", "Hello there")],
+        new SamplingSettings { MaxTokens = maxTokens, Seed = 7 });
+
+    private async Task<List<GenerationChunk>> CollectAsync(GenerationRequest request)
+    {
+        var chunks = new List<GenerationChunk>();
+        await foreach (var chunk in _runtime.GenerateAsync(request, CancellationToken.None))
+        {
+            chunks.Add(chunk);
+        }
+
+        return chunks;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _runtime.DisposeAsync();
+
+    private sealed class SynchronousProgress(Action<float> report) : IProgress<float>
+    {
+        public void Report(float value) => report(value);
+    }
+}
