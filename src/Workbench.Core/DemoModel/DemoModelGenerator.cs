@@ -63,11 +63,13 @@ public static class DemoModelGenerator
         // End-of-sequence suppression: embedding dimension 0 is a constant that no layer writes to (row 0 of
         // attn_output and ffn_down is zero), so after the final RMS norm it is always positive; the EOS row of
         // the output head weighs that dimension strongly negative, so its logit is far below every other.
-        var suppress = options.SuppressEndOfSequence;
+        var suppressed = SuppressedTokens(options);
+        var suppress = suppressed.Count > 0;
         WeightShape? embeddingShape = suppress ? (i, w) => i % nEmbd == 0 ? 1.0f : w : null;
         WeightShape? ZeroFirstRow(ulong rowLength) => suppress ? (i, w) => i < rowLength ? 0f : w : null;
-        var eosRow = (ulong)DemoVocabulary.EosId * nEmbd;
-        WeightShape? outputShape = suppress ? (i, w) => i == eosRow ? -16f : i > eosRow && i < eosRow + nEmbd ? 0f : w : null;
+        WeightShape? outputShape = suppress
+            ? (i, w) => suppressed.Contains((int)(i / nEmbd)) ? (i % nEmbd == 0 ? -16f : 0f) : w
+            : null;
 
         void Norm(string name)
         {
@@ -97,6 +99,31 @@ public static class DemoModelGenerator
         }
 
         return writer;
+    }
+
+    /// <summary>Token ids whose output-head rows are shaped so they are never sampled.</summary>
+    private static HashSet<int> SuppressedTokens(DemoModelOptions options)
+    {
+        var ids = new HashSet<int>();
+        if (options.SuppressEndOfSequence)
+        {
+            ids.Add(DemoVocabulary.EosId);
+        }
+
+        if (options.SuppressNonPrintableBytes)
+        {
+            ids.Add(DemoVocabulary.UnknownId);
+            ids.Add(DemoVocabulary.BosId);
+            for (var b = 0; b < 256; b++)
+            {
+                if (b != '\n' && (b < 0x20 || b > 0x7E))
+                {
+                    ids.Add(DemoVocabulary.FirstByteId + b);
+                }
+            }
+        }
+
+        return ids;
     }
 
     private static void AddMetadata(GgufWriter writer, DemoModelOptions options)

@@ -71,6 +71,12 @@ public sealed record DemoModelOptions
     /// </summary>
     public bool SuppressEndOfSequence { get; init; } = true;
 
+    /// <summary>
+    /// Never sample byte tokens that are not printable ASCII (nor &lt;unk&gt;/&lt;s&gt;), so the demo's gibberish is
+    /// made of words and letters rather than broken UTF-8. Uses the same mechanism as <see cref="SuppressEndOfSequence"/>.
+    /// </summary>
+    public bool SuppressNonPrintableBytes { get; init; } = true;
+
     /// <summary>Size of one attention head (n_embd / heads).</summary>
     public int HeadDimension => HeadCount > 0 ? EmbeddingLength / HeadCount : 0;
 

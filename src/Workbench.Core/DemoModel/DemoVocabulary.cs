@@ -10,6 +10,7 @@ internal static class DemoVocabulary
     public const int UnknownId = 0;
     public const int BosId = 1;
     public const int EosId = 2;
+    public const int FirstByteId = 3;
     public const int MaxExtraPieces = 1_000_000;
 
     // llama.cpp token types (llama_token_type).

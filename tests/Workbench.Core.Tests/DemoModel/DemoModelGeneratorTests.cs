@@ -196,13 +196,15 @@ public sealed class DemoModelGeneratorTests : IDisposable
         Assert.All(ffnDown.Take(options.FeedForwardLength), x => Assert.Equal(0f, x));
         Assert.Equal(-16f, output[2 * n]);
         Assert.All(output.Skip((2 * n) + 1).Take(n - 1), x => Assert.Equal(0f, x));
+        Assert.Equal(-16f, output[(3 + 0xFF) * n]); // byte 0xFF: never sampled
+        Assert.NotEqual(-16f, output[(3 + 'a') * n]); // byte 'a': sampled as usual
     }
 
     [Fact]
     public void Without_suppression_every_weight_is_random()
     {
         var path = _temp.File("plain.gguf");
-        DemoModelGenerator.Write(path, new DemoModelOptions { WeightType = GgmlType.F32, SuppressEndOfSequence = false });
+        DemoModelGenerator.Write(path, new DemoModelOptions { WeightType = GgmlType.F32, SuppressEndOfSequence = false, SuppressNonPrintableBytes = false });
         var file = GgufReader.ReadFile(path);
 
         var embeddings = ReadFloats(File.ReadAllBytes(path), file, "token_embd.weight");
