@@ -25,7 +25,7 @@ public sealed class ChatMessageViewTests : IAsyncLifetime
 
         var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message));
 
-        Assert.Equal("Hel", view.Find("[data-testid=chat-text]").TextContent);
+        Assert.Equal("Hel", view.Find("[data-testid=chat-text]").TextContent.Trim());
         Assert.Equal("true", view.Find("[data-testid=chat-message]").GetAttribute("data-streaming"));
     }
 
@@ -63,7 +63,7 @@ public sealed class ChatMessageViewTests : IAsyncLifetime
         var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message));
 
         Assert.Empty(view.FindAll("script"));
-        Assert.Equal("<script>alert(1)</script>", view.Find("[data-testid=chat-text]").TextContent);
+        Assert.Equal("<script>alert(1)</script>", view.Find("[data-testid=chat-text]").TextContent.Trim());
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
