@@ -140,7 +140,9 @@ public sealed partial class ModelRuntime(
                 await writer.WriteAsync(new GenerationChunk(piece, 1), cancellationToken);
             }
 
-            completion = new GenerationCompletion(GenerationOutcome.Completed, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+            // LLamaSharp ends the enumeration quietly on cancellation rather than throwing.
+            var outcome = cancellationToken.IsCancellationRequested ? GenerationOutcome.Cancelled : GenerationOutcome.Completed;
+            completion = new GenerationCompletion(outcome, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException)
         {

@@ -77,6 +77,118 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
         Assert.Equal(8, session.Messages[^1].TokenCount);
     }
 
+    [Fact]
+    public async Task Tokens_arrive_complete_and_in_order_the_same_as_generating_in_process()
+    {
+        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
+        var model = _factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        Assert.True((await gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 512), CancellationToken.None)).Succeeded);
+        var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", "Count with me")], new SamplingSettings { MaxTokens = 48, Seed = 11 });
+
+        var remote = await CollectAsync(gateway.GenerateAsync(request, CancellationToken.None));
+        var local = await GenerateInProcessAsync(model, request);
+
+        Assert.Equal(48, remote.Sum(c => c.TokenCount));
+        Assert.Equal(string.Concat(local.Select(c => c.Text)), string.Concat(remote.Select(c => c.Text)));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_stops_the_worker_within_200_ms()
+    {
+        var gateway = await GatewayWithDemoModelAsync();
+        using var cancel = new CancellationTokenSource();
+        var stopwatch = new System.Diagnostics.Stopwatch();
+        GenerationCompletion? completion = null;
+
+        await foreach (var chunk in gateway.GenerateAsync(Endless(), cancel.Token))
+        {
+            if (chunk.TokenCount > 0 && !stopwatch.IsRunning)
+            {
+                stopwatch.Start();
+                await cancel.CancelAsync();
+            }
+
+            completion = chunk.Completion ?? completion;
+        }
+
+        stopwatch.Stop();
+        Assert.Equal(GenerationOutcome.Cancelled, completion?.Outcome);
+        Assert.True(stopwatch.ElapsedMilliseconds < 200, $"took {stopwatch.ElapsedMilliseconds} ms to stop");
+    }
+
+    [Fact]
+    public async Task A_reader_that_goes_away_frees_the_worker_for_the_next_request()
+    {
+        var gateway = await GatewayWithDemoModelAsync();
+        await foreach (var chunk in gateway.GenerateAsync(Endless(), CancellationToken.None))
+        {
+            if (chunk.TokenCount > 0)
+            {
+                break; // like a closed browser tab
+            }
+        }
+
+        // The worker runs one generation at a time: this finishes only if the endless one was stopped.
+        var next = await CollectAsync(gateway.GenerateAsync(
+            new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", "Hi")], new SamplingSettings { MaxTokens = 4 }),
+            CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(GenerationOutcome.Completed, next[^1].Completion?.Outcome);
+    }
+
+    [Fact]
+    public async Task A_corrupt_model_file_fails_to_load_with_a_clear_error_and_the_worker_stays_usable()
+    {
+        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
+        var corrupt = Path.Combine(_data.FullName, "corrupt.gguf");
+        var demo = await File.ReadAllBytesAsync(_factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath);
+        await File.WriteAllBytesAsync(corrupt, demo.AsSpan(0, demo.Length / 2).ToArray());
+
+        var failed = await gateway.LoadModelAsync(new ModelLoadRequest(corrupt), CancellationToken.None);
+        var usable = await GatewayWithDemoModelAsync();
+        var answer = await CollectAsync(usable.GenerateAsync(
+            new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", "Still there?")], new SamplingSettings { MaxTokens = 4 }),
+            CancellationToken.None));
+
+        Assert.False(failed.Succeeded);
+        Assert.Contains("corrupt.gguf", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(GenerationOutcome.Completed, answer[^1].Completion?.Outcome);
+    }
+
+    private async Task<WorkerGateway> GatewayWithDemoModelAsync()
+    {
+        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
+        var model = _factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var loaded = await gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 4096), CancellationToken.None);
+        Assert.True(loaded.Succeeded, loaded.Error);
+        return gateway;
+    }
+
+    private static GenerationRequest Endless() =>
+        new(Guid.NewGuid(), [new ChatTurn("user", "Talk forever")], new SamplingSettings { MaxTokens = 1_000_000 });
+
+    private static async Task<List<GenerationChunk>> CollectAsync(IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        var all = new List<GenerationChunk>();
+        await foreach (var chunk in chunks)
+        {
+            all.Add(chunk);
+        }
+
+        return all;
+    }
+
+    private static async Task<List<GenerationChunk>> GenerateInProcessAsync(string model, GenerationRequest request)
+    {
+        await using var runtime = new Workbench.Worker.Runtime.ModelRuntime(
+            new Workbench.Worker.Runtime.NativeBackend(Microsoft.Extensions.Logging.Abstractions.NullLogger<Workbench.Worker.Runtime.NativeBackend>.Instance),
+            Microsoft.Extensions.Options.Options.Create(new Workbench.Worker.Hosting.WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Workbench.Worker.Runtime.ModelRuntime>.Instance);
+        Assert.True((await runtime.LoadAsync(new ModelLoadRequest(model, ContextSize: 512), null, CancellationToken.None)).Succeeded);
+        return await CollectAsync(runtime.GenerateAsync(request, CancellationToken.None));
+    }
+
     private async Task WaitForWorkerAsync(int? except = null)
     {
         var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
