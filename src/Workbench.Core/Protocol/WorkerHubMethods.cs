@@ -14,4 +14,7 @@ public static class WorkerHubMethods
 
     /// <summary><c>StreamGeneration(Guid requestId, IAsyncEnumerable&lt;GenerationChunk&gt;)</c>: uploads a generation as it is produced.</summary>
     public const string StreamGeneration = "StreamGeneration";
+
+    /// <summary><c>ReportLoadProgress(LoadProgress)</c>: how far a model load has come (sent at most every 100 ms).</summary>
+    public const string ReportLoadProgress = "ReportLoadProgress";
 }

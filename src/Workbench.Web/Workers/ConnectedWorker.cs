@@ -7,8 +7,10 @@ namespace Workbench.Web.Workers;
 /// <param name="Registration">What the worker said about itself.</param>
 /// <param name="ConnectedAt">When it registered.</param>
 /// <param name="LoadedModel">The model it has loaded, if any.</param>
+/// <param name="Loading">The load in progress, if any.</param>
 public sealed record ConnectedWorker(
     string ConnectionId,
     WorkerRegistration Registration,
     DateTimeOffset ConnectedAt,
-    ModelLoadResult? LoadedModel);
+    ModelLoadResult? LoadedModel,
+    LoadProgress? Loading = null);

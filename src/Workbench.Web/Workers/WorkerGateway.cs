@@ -26,6 +26,7 @@ public sealed partial class WorkerGateway(
             return ModelLoadResult.Failed("No worker is connected yet. The local worker may still be starting; see its status on the Chat page.");
         }
 
+        registry.StartLoading(worker.ConnectionId, request.ModelPath);
         var result = await hub.Clients.Client(worker.ConnectionId).LoadModel(request).WaitAsync(cancellationToken);
         registry.SetLoadedModel(worker.ConnectionId, result.Succeeded ? result : null);
         return result;

@@ -13,6 +13,13 @@ public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway) : 
         registry.Register(Context.ConnectionId, registration);
     }
 
+    /// <summary>A worker reports how far a model load has come.</summary>
+    public void ReportLoadProgress(LoadProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        registry.SetLoadProgress(Context.ConnectionId, progress with { Fraction = Math.Clamp(progress.Fraction, 0f, 1f) });
+    }
+
     /// <summary>A worker streams the chunks of one generation.</summary>
     public Task StreamGeneration(Guid requestId, IAsyncEnumerable<GenerationChunk> chunks) =>
         gateway.AcceptStreamAsync(Context.ConnectionId, requestId, chunks, Context.ConnectionAborted);

@@ -30,12 +30,23 @@ public sealed class WorkerRegistry(TimeProvider time)
         }
     }
 
-    /// <summary>Records what a worker has loaded.</summary>
-    public void SetLoadedModel(string connectionId, ModelLoadResult? loaded)
+    /// <summary>Records what a worker has loaded; any load in progress is over.</summary>
+    public void SetLoadedModel(string connectionId, ModelLoadResult? loaded) =>
+        Update(connectionId, worker => worker with { LoadedModel = loaded, Loading = null });
+
+    /// <summary>Marks a load as started, at 0 %.</summary>
+    public void StartLoading(string connectionId, string modelPath) =>
+        Update(connectionId, worker => worker with { Loading = new LoadProgress(modelPath, 0f) });
+
+    /// <summary>Records how far a worker's load has come; a report arriving after the load ended is ignored.</summary>
+    public void SetLoadProgress(string connectionId, LoadProgress progress) =>
+        Update(connectionId, worker => worker.Loading?.ModelPath == progress.ModelPath ? worker with { Loading = progress } : worker);
+
+    private void Update(string connectionId, Func<ConnectedWorker, ConnectedWorker> change)
     {
         if (_workers.TryGetValue(connectionId, out var worker))
         {
-            _workers[connectionId] = worker with { LoadedModel = loaded };
+            _workers[connectionId] = change(worker);
             Changed?.Invoke();
         }
     }

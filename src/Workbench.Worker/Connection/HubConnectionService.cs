@@ -31,7 +31,7 @@ internal sealed partial class HubConnectionService(
             .Build();
 
         connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
-            request => runtime.LoadAsync(request, progress: null, stoppingToken));
+            request => runtime.LoadAsync(request, new ThrottledLoadProgress(connection, request.ModelPath, TimeProvider.System), stoppingToken));
         connection.On<GenerationRequest>(nameof(IWorkerClient.StartGeneration),
             request => StartGeneration(connection, request, stoppingToken));
         connection.On<Guid>(nameof(IWorkerClient.CancelGeneration), requestId =>

@@ -88,9 +88,14 @@ public sealed partial class ModelRuntime(
         var producer = Task.Run(() => ProduceAsync(request, chunks.Writer, cancellationToken, readerLeft.Token), CancellationToken.None);
         try
         {
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(CancellationToken.None))
+            while (await chunks.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                yield return chunk;
+                // Whatever piled up while the last chunk was being sent goes out as one message:
+                // no added latency, and far fewer messages when llama.cpp outpaces the connection.
+                if (Coalesce(chunks.Reader) is { } chunk)
+                {
+                    yield return chunk;
+                }
             }
         }
         finally
@@ -98,6 +103,31 @@ public sealed partial class ModelRuntime(
             await readerLeft.CancelAsync();
             await producer;
         }
+    }
+
+    /// <summary>Merges the text chunks waiting in <paramref name="reader"/>; a final chunk is never merged into text.</summary>
+    internal static GenerationChunk? Coalesce(ChannelReader<GenerationChunk> reader)
+    {
+        if (!reader.TryPeek(out var first))
+        {
+            return null;
+        }
+
+        if (first.Completion is not null)
+        {
+            reader.TryRead(out _);
+            return first;
+        }
+
+        var text = new StringBuilder();
+        var tokens = 0;
+        while (reader.TryPeek(out var next) && next.Completion is null && reader.TryRead(out next))
+        {
+            text.Append(next.Text);
+            tokens += next.TokenCount;
+        }
+
+        return new GenerationChunk(text.ToString(), tokens);
     }
 
     private async Task ProduceAsync(GenerationRequest request, ChannelWriter<GenerationChunk> writer, CancellationToken generationCancelled, CancellationToken readerLeft)

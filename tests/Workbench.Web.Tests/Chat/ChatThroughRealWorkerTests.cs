@@ -93,6 +93,28 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Loading_reports_progress_to_the_dashboard_and_ends_loaded()
+    {
+        var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<float>();
+        registry.Changed += () =>
+        {
+            if (registry.PickWorker()?.Loading is { } loading)
+            {
+                seen.Add(loading.Fraction);
+            }
+        };
+
+        await GatewayWithDemoModelAsync();
+
+        var worker = registry.PickWorker()!;
+        Assert.Null(worker.Loading);
+        Assert.NotNull(worker.LoadedModel);
+        Assert.Contains(0f, seen);
+        Assert.Contains(seen, f => f > 0f);
+    }
+
+    [Fact]
     public async Task Cancelling_a_request_stops_the_worker_within_200_ms()
     {
         var gateway = await GatewayWithDemoModelAsync();

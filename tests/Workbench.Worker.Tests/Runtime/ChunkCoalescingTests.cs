@@ -1,0 +1,34 @@
+using System.Threading.Channels;
+using Workbench.Core.Protocol;
+using Workbench.Worker.Runtime;
+
+namespace Workbench.Worker.Tests.Runtime;
+
+public sealed class ChunkCoalescingTests
+{
+    [Fact]
+    public void Waiting_text_chunks_go_out_as_one_in_order()
+    {
+        var channel = Channel.CreateUnbounded<GenerationChunk>();
+        channel.Writer.TryWrite(new GenerationChunk("a", 1));
+        channel.Writer.TryWrite(new GenerationChunk("b", 1));
+        channel.Writer.TryWrite(new GenerationChunk("c", 2));
+
+        var merged = ModelRuntime.Coalesce(channel.Reader);
+
+        Assert.Equal(new GenerationChunk("abc", 4), merged);
+        Assert.Null(ModelRuntime.Coalesce(channel.Reader));
+    }
+
+    [Fact]
+    public void The_final_chunk_is_never_merged_into_text()
+    {
+        var channel = Channel.CreateUnbounded<GenerationChunk>();
+        var final = GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Completed, null, 1, 2, 1, 2));
+        channel.Writer.TryWrite(new GenerationChunk("a", 1));
+        channel.Writer.TryWrite(final);
+
+        Assert.Equal(new GenerationChunk("a", 1), ModelRuntime.Coalesce(channel.Reader));
+        Assert.Same(final, ModelRuntime.Coalesce(channel.Reader));
+    }
+}
