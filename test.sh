@@ -14,7 +14,7 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test Workbench.sln "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Workbench.sln --blame-hang --blame-hang-timeout 5m "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole run, summed over the test assemblies.
 awk '/^(Passed|Failed)!/ {

@@ -1,4 +1,5 @@
 using Workbench.Core.Protocol;
+using Workbench.Web.Api;
 using Workbench.Web.Components;
 using Workbench.Web.Hosting;
 using Workbench.Web.Workers;
@@ -20,6 +21,8 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
+app.MapOpenApi();
+app.MapLibraryApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

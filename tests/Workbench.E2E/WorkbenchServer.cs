@@ -12,11 +12,22 @@ namespace Workbench.E2E;
 /// </summary>
 public sealed class WorkbenchServer : WebApplicationFactory<Program>
 {
+    /// <summary>Models generated into the server's model root (plus one broken file).</summary>
+    public static readonly string[] LibraryModelNames = ["alpha-7b", "mistral-q4", "zephyr-chat"];
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("workbench-e2e-").FullName;
+    private readonly string _modelRoot;
 
     /// <summary>Creates and starts the server.</summary>
     public WorkbenchServer()
     {
+        _modelRoot = Directory.CreateDirectory(Path.Combine(_dataDirectory, "library")).FullName;
+        foreach (var name in LibraryModelNames)
+        {
+            Workbench.Core.DemoModel.DemoModelGenerator.Write(Path.Combine(_modelRoot, name + ".gguf"));
+        }
+
+        File.WriteAllText(Path.Combine(_modelRoot, "broken.gguf"), "not a model");
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -32,6 +43,9 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Workbench:DataDirectory", _dataDirectory);
+        builder.UseSetting("Workbench:DiscoverKnownStores", "false");
+        builder.UseSetting("Workbench:ModelRoots:0", _modelRoot);
+        builder.UseSetting("Workbench:GenerateDemoModel", "true");
         builder.UseSetting("urls", "http://127.0.0.1:0");
     }
 

@@ -22,6 +22,9 @@ public sealed class WorkbenchOptions
     /// <summary>Generate a small random-weights model on first run when no model root has a model, so chat works with no download.</summary>
     public bool GenerateDemoModel { get; set; } = true;
 
+    /// <summary>Also list the models of Hugging Face's cache, LM Studio, Ollama and text-generation-webui (read-only).</summary>
+    public bool DiscoverKnownStores { get; set; } = true;
+
     /// <summary>Folder of models the app generated itself.</summary>
     public string GeneratedModelsDirectory => Path.Combine(DataDirectory, "models");
 

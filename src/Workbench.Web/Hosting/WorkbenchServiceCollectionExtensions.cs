@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Workbench.Web.Chat;
+using Workbench.Web.Data;
 using Workbench.Web.Library;
 using Workbench.Web.Workers;
 
@@ -44,9 +45,14 @@ public static class WorkbenchServiceCollectionExtensions
     /// <summary>Model files and the first-run demo model.</summary>
     public static IServiceCollection AddWorkbenchLibrary(this IServiceCollection services)
     {
+        services.TryAddSingleton<WorkbenchDatabase>();
         services.TryAddSingleton<LocalModelFiles>();
         services.TryAddSingleton<DemoModelProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());
+        services.TryAddSingleton<LibraryStore>();
+        services.TryAddSingleton<LibraryIndex>();
+        services.TryAddSingleton<LibraryScanService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
         return services;
     }
 
@@ -54,6 +60,8 @@ public static class WorkbenchServiceCollectionExtensions
     public static IServiceCollection AddWorkbenchUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddMudServices();
         services.TryAddScoped<ChatSession>();
         return services;

@@ -20,7 +20,10 @@ public sealed partial class DemoModelProvisioner(
     public string DemoModelPath => Path.Combine(options.Value.GeneratedModelsDirectory, FileName);
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureAsync(cancellationToken);
+
+    /// <summary>Writes the demo model if it is wanted and missing; safe to call more than once.</summary>
+    public Task EnsureAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.GenerateDemoModel || File.Exists(DemoModelPath) || models.InModelRoots().Count > 0)
         {

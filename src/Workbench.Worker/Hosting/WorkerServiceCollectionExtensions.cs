@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Workbench.Worker.Connection;
+using Workbench.Worker.Probes;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Hosting;
@@ -15,6 +16,7 @@ public static class WorkerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddWorkbenchProbes(configuration);
         services.AddSingleton<NativeBackend>();
         services.AddSingleton<ModelRuntime>();
         services.AddSingleton<GenerationRegistry>();

@@ -19,6 +19,7 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
+            b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("urls", "http://127.0.0.1:0");
         });
         _factory.UseKestrel(0);

@@ -16,6 +16,7 @@ public sealed class WebHostTests : IDisposable
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
+            b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
         });
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Workbench.Core.Library;
 using Workbench.Web.Chat;
 using Workbench.Web.Library;
 
@@ -8,22 +9,47 @@ namespace Workbench.Web.Components.Pages;
 /// <summary>Chat with the loaded model; the conversation lives in <see cref="ChatSession"/>.</summary>
 public sealed partial class Chat : IDisposable
 {
-    private IReadOnlyList<string> _models = [];
     private string? _draft;
 
     [Inject] public required ChatSession Session { get; init; }
 
-    [Inject] public required LocalModelFiles ModelFiles { get; init; }
+    [Inject] public required LibraryIndex Library { get; init; }
 
     [Inject] public required DemoModelProvisioner DemoModel { get; init; }
+
+    /// <summary>Library id of the model to chat with (from the Models page).</summary>
+    [SupplyParameterFromQuery(Name = "model")]
+    public string? ModelId { get; set; }
+
+    // Only models llama.cpp can run, and only from the library, so a path never comes from the browser.
+    private IReadOnlyList<string> ModelPaths =>
+        [.. Library.Models.Where(m => m.Format == ModelFormat.Gguf && m.Error is null).Select(m => m.PrimaryPath)];
 
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _models = ModelFiles.All();
-        Session.ModelPath ??= _models.Contains(DemoModel.DemoModelPath) ? DemoModel.DemoModelPath : (_models.Count > 0 ? _models[0] : null);
         Session.Changed += RenderAsync;
+        Library.Changed += RefreshModels;
+        PickModel();
     }
+
+    private void PickModel()
+    {
+        if (ModelId is not null && Library.Find(ModelId) is { Format: ModelFormat.Gguf, Error: null } chosen)
+        {
+            Session.ModelPath = chosen.PrimaryPath;
+            return;
+        }
+
+        var paths = ModelPaths;
+        Session.ModelPath ??= paths.Contains(DemoModel.DemoModelPath) ? DemoModel.DemoModelPath : (paths.Count > 0 ? paths[0] : null);
+    }
+
+    private void RefreshModels() => _ = InvokeAsync(() =>
+    {
+        PickModel();
+        StateHasChanged();
+    });
 
     private Task RenderAsync() => InvokeAsync(StateHasChanged);
 
@@ -48,5 +74,9 @@ public sealed partial class Chat : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Session.Changed -= RenderAsync;
+    public void Dispose()
+    {
+        Session.Changed -= RenderAsync;
+        Library.Changed -= RefreshModels;
+    }
 }

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Workbench.Core.Library;
+using Workbench.Web.Library;
+
+namespace Workbench.Web.Api;
+
+/// <summary>The library's JSON API under <c>/workbench/v1</c>, for scripts and other tools.</summary>
+public static class LibraryEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static RouteGroupBuilder MapLibraryApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/workbench/v1").WithTags("Library");
+        api.MapGet("/models", (LibraryIndex index) => index.Models.Select(ModelSummary.From).ToList())
+            .WithName("ListModels")
+            .WithSummary("Every model in the library, without tensor tables.");
+        api.MapGet("/models/{id}", Results<Ok<ModelDescriptor>, ProblemHttpResult> (string id, LibraryIndex index) =>
+                index.Find(id) is { } model
+                    ? TypedResults.Ok(model)
+                    : TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound))
+            .WithName("GetModel")
+            .WithSummary("One model with all its facts and tensors.");
+        api.MapPost("/library/rescan", (LibraryScanService scanner) =>
+            {
+                scanner.RequestRescan();
+                return TypedResults.Accepted("/workbench/v1/library/scan", scanner.Status);
+            })
+            .WithName("RescanLibrary")
+            .WithSummary("Starts a rescan in the background; poll the scan status.");
+        api.MapGet("/library/scan", (LibraryScanService scanner) => scanner.Status)
+            .WithName("GetScanStatus")
+            .WithSummary("Progress of the current or last scan.");
+        return api;
+    }
+}

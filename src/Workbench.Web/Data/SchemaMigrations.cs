@@ -1,0 +1,26 @@
+namespace Workbench.Web.Data;
+
+/// <summary>
+/// The database schema as an append-only list of steps; <c>PRAGMA user_version</c> records how many ran.
+/// Never edit a step that has shipped: add a new one.
+/// </summary>
+internal static class SchemaMigrations
+{
+    public static IReadOnlyList<string> All { get; } =
+    [
+        // 1: the model library index and the roots added on the settings page.
+        """
+        CREATE TABLE models (
+            id              TEXT PRIMARY KEY,
+            primary_path    TEXT NOT NULL,
+            fingerprint     TEXT NOT NULL,
+            descriptor_json TEXT NOT NULL,
+            scanned_at      TEXT NOT NULL
+        );
+        CREATE TABLE model_roots (
+            path     TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL
+        );
+        """,
+    ];
+}

@@ -1,0 +1,121 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Library;
+using Workbench.Web.Hosting;
+
+namespace Workbench.Web.Library;
+
+/// <summary>
+/// Scans the model roots and the stores of other tools in the background: at start-up and on request.
+/// Models whose files did not change (same fingerprint) are taken from the index without parsing.
+/// </summary>
+public sealed partial class LibraryScanService(
+    IOptions<WorkbenchOptions> options,
+    LibraryStore store,
+    LibraryIndex index,
+    DemoModelProvisioner demoModel,
+    TimeProvider time,
+    ILogger<LibraryScanService> logger) : BackgroundService
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ModelFileScanner _scanner = new();
+
+    /// <summary>Raised when <see cref="Status"/> changes (throttled while scanning).</summary>
+    public event Action? Changed;
+
+    /// <summary>Progress of the current or last scan.</summary>
+    public LibraryScanStatus Status { get; private set; } = LibraryScanStatus.Idle;
+
+    /// <summary>Asks for a rescan; a request while one is already queued is merged into it.</summary>
+    public void RequestRescan() => _requests.Writer.TryWrite(true);
+
+    /// <summary>The folders scanned: configured roots, the generated-models folder and other tools' stores.</summary>
+    public IReadOnlyList<ModelStoreRoot> Roots()
+    {
+        var roots = options.Value.ModelRoots.Select(r => new ModelStoreRoot(r, ModelSource.ModelRoot)).ToList();
+        roots.Add(new ModelStoreRoot(options.Value.GeneratedModelsDirectory, ModelSource.ModelRoot));
+        if (options.Value.DiscoverKnownStores)
+        {
+            roots.AddRange(KnownModelStores.Discover(ModelStoreEnvironment.FromCurrentProcess()));
+        }
+
+        return [.. roots.Where(r => Directory.Exists(r.Path)).DistinctBy(r => Path.GetFullPath(r.Path))];
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        index.Replace(await store.LoadAllAsync(stoppingToken));
+        RequestRescan();
+        await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken))
+        {
+            await ScanAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Runs one scan now (the background loop calls this; tests may too).</summary>
+    public async Task ScanAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var seen = 0;
+        var parsed = 0;
+        var changedCount = 0;
+        var lastReport = time.GetTimestamp();
+        Report(new LibraryScanStatus(true, 0, 0, 0, null, started, Status.FinishedAt, null));
+        try
+        {
+            // The demo model must exist before the generated-models folder is scanned.
+            await demoModel.EnsureAsync(cancellationToken);
+            var known = await store.LoadFingerprintsAsync(cancellationToken);
+            var changed = new Dictionary<string, ModelDescriptor>(StringComparer.Ordinal);
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var root in Roots())
+            {
+                foreach (var candidate in _scanner.FindCandidates(root, cancellationToken))
+                {
+                    seen++;
+                    if (present.Add(candidate.Id) && known.GetValueOrDefault(candidate.Id) != candidate.Fingerprint)
+                    {
+                        changed[candidate.Id] = await Task.Run(() => ModelFileScanner.Describe(candidate), cancellationToken);
+                        changedCount++;
+                    }
+
+                    parsed++;
+                    if (time.GetElapsedTime(lastReport) >= ProgressInterval)
+                    {
+                        lastReport = time.GetTimestamp();
+                        Report(new LibraryScanStatus(true, seen, parsed, changedCount, candidate.PrimaryPath, started, Status.FinishedAt, null));
+                    }
+                }
+            }
+
+            await store.SaveScanAsync(changed.Values, present, cancellationToken);
+            index.Replace(await store.LoadAllAsync(cancellationToken));
+            var finished = time.GetUtcNow();
+            LogScanned(logger, seen, changedCount, (finished - started).TotalMilliseconds);
+            Report(new LibraryScanStatus(false, seen, parsed, changedCount, null, started, finished, null));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Report(Status with { IsScanning = false });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogScanFailed(logger, ex);
+            Report(new LibraryScanStatus(false, seen, parsed, changedCount, null, started, time.GetUtcNow(), ex.Message));
+        }
+    }
+
+    private void Report(LibraryScanStatus status)
+    {
+        Status = status;
+        Changed?.Invoke();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Library scan: {Seen} models, {Changed} parsed, {Milliseconds:F0} ms")]
+    private static partial void LogScanned(ILogger logger, int seen, int changed, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Library scan failed")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Workbench.Web.Library;
+
+namespace Workbench.Web.Tests.Library;
+
+/// <summary>The library's JSON API through the real pipeline, on the demo model the app generates.</summary>
+public sealed class LibraryApiTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-api-");
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Workbench:DataDirectory", _data.FullName);
+            b.UseSetting("Workbench:DiscoverKnownStores", "false");
+            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
+        });
+        _client = _factory.CreateClient();
+        await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_model_list_has_the_demo_model_without_its_tensor_table()
+    {
+        var models = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models");
+
+        var demo = Assert.Single(models.EnumerateArray());
+        Assert.Equal("Gguf", demo.GetProperty("format").GetString());
+        Assert.EndsWith("workbench-demo.gguf", demo.GetProperty("path").GetString(), StringComparison.Ordinal);
+        Assert.False(demo.TryGetProperty("tensors", out _));
+    }
+
+    [Fact]
+    public async Task One_model_comes_with_its_tensors()
+    {
+        var id = (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models"))[0].GetProperty("id").GetString();
+
+        var model = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}");
+
+        Assert.Equal(21, model.GetProperty("tensors").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_a_404_problem_naming_the_id()
+    {
+        var response = await _client.GetAsync(new Uri("/workbench/v1/models/nope", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'nope'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rescan_is_accepted_and_its_status_can_be_polled()
+    {
+        var response = await _client.PostAsync(new Uri("/workbench/v1/library/rescan", UriKind.Relative), null);
+        var status = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/library/scan");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(status.TryGetProperty("filesSeen", out _));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_library_endpoints()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+
+        Assert.True(paths.TryGetProperty("/workbench/v1/models", out _));
+        Assert.True(paths.TryGetProperty("/workbench/v1/models/{id}", out _));
+        Assert.True(paths.TryGetProperty("/workbench/v1/library/rescan", out _));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Delete(recursive: true);
+    }
+}
