@@ -52,6 +52,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<LibraryStore>();
         services.TryAddSingleton<LibraryIndex>();
         services.TryAddSingleton<LibraryScanService>();
+        services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
         return services;
     }

@@ -79,6 +79,36 @@ public sealed class LibraryApiTests : IAsyncLifetime
         Assert.True(paths.TryGetProperty("/workbench/v1/library/rescan", out _));
     }
 
+    [Fact]
+    public async Task The_estimate_gives_every_part_in_bytes_and_a_verdict()
+    {
+        var id = (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models"))[0].GetProperty("id").GetString();
+
+        var estimate = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&kvCache=q8_0&vramBytes=8000000000");
+
+        Assert.Equal("FitsFully", estimate.GetProperty("verdict").GetString());
+        Assert.Equal("q8_0", estimate.GetProperty("kvCache").GetString());
+        long Part(string name) => estimate.GetProperty(name).GetInt64();
+        Assert.True(Part("kvCacheGpuBytes") > 0);
+        Assert.Equal(Part("totalGpuBytes"), Part("weightsGpuBytes") + Part("kvCacheGpuBytes") + Part("computeGpuBytes") + Part("overheadBytes"));
+        Assert.Equal(Part("totalRamBytes"), Part("weightsCpuBytes") + Part("kvCacheCpuBytes") + Part("computeCpuBytes") + Part("outputBufferBytes"));
+    }
+
+    [Theory]
+    [InlineData("kvCache=q3_z", "kvCache")]
+    [InlineData("context=5", "context")]
+    [InlineData("gpuLayers=many", "gpuLayers")]
+    [InlineData("vramBytes=-1", "vramBytes")]
+    public async Task Bad_estimate_parameters_are_a_400_naming_the_parameter(string query, string parameter)
+    {
+        var id = (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models"))[0].GetProperty("id").GetString();
+
+        var response = await _client.GetAsync(new Uri($"/workbench/v1/models/{id}/estimate?{query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(parameter, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync()
     {
         _client.Dispose();

@@ -1,0 +1,58 @@
+namespace Workbench.Core.Estimation;
+
+/// <summary>One cell of a fit table: a quantization at a context length on the given GPUs.</summary>
+/// <param name="ContextLength">Tokens of context.</param>
+/// <param name="Estimate">The full estimate.</param>
+public sealed record FitCell(int ContextLength, MemoryEstimate Estimate)
+{
+    /// <summary>Short text for the cell: "fits", "28/33 layers on GPU", "CPU only", "does not fit".</summary>
+    public string Summary => Estimate.Verdict.Kind switch
+    {
+        FitKind.FitsFully => "fits",
+        FitKind.PartialOffload => $"{Estimate.GpuLayers}/{Estimate.TotalLayers} layers on GPU",
+        FitKind.CpuOnly => "CPU only",
+        _ => "does not fit",
+    };
+}
+
+/// <summary>One row: a quantization and its cells, plus the rule-of-thumb figure as a cross-check.</summary>
+/// <param name="Option">The quantization.</param>
+/// <param name="Cells">One per context length, in column order.</param>
+/// <param name="RuleOfThumbGigabytes">P × Q / 8 × 1.2, for comparison only.</param>
+public sealed record FitRow(QuantizationOption Option, IReadOnlyList<FitCell> Cells, double RuleOfThumbGigabytes);
+
+/// <summary>
+/// The Compare page's table: rows are the quantizations a model could be stored in, columns are context lengths,
+/// each cell says how it runs on the given GPUs. Pure and fast enough to recompute on every slider move.
+/// </summary>
+public static class FitTable
+{
+    /// <summary>Context lengths offered as columns, cut at the model's own maximum.</summary>
+    public static IReadOnlyList<int> ContextColumns(long trainingContext)
+    {
+        int[] standard = [2048, 4096, 8192, 16384, 32768, 65536, 131072];
+        var columns = standard.Where(c => trainingContext <= 0 || c <= trainingContext).ToList();
+        return columns.Count > 0 ? columns : [2048];
+    }
+
+    /// <summary>Builds the table for <paramref name="model"/>.</summary>
+    public static IReadOnlyList<FitRow> Build(
+        EstimationModel model,
+        RunSettings settings,
+        IReadOnlyList<GpuBudget> gpus,
+        IReadOnlyList<int> contexts,
+        long? availableRamBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(contexts);
+        var billions = model.ParameterCount / 1e9;
+        return QuantizationCatalog.Describe(model)
+            .Select(option => new FitRow(
+                option,
+                contexts.Select(context => new FitCell(
+                    context,
+                    MemoryEstimator.Estimate(option.Model, settings with { ContextLength = context }, gpus, availableRamBytes))).ToList(),
+                RuleOfThumb.Gigabytes(billions, option.BitsPerWeight)))
+            .ToList();
+    }
+}

@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Workbench.Core.Estimation;
+using Workbench.Web.Estimation;
+using Workbench.Web.Library;
+
+namespace Workbench.Web.Api;
+
+/// <summary>The estimator's JSON API: <c>GET /workbench/v1/models/{id}/estimate</c>.</summary>
+public static class EstimateEndpoints
+{
+    /// <summary>Each part of the estimate in bytes (GPU and RAM apart), the GPU layers chosen and the verdict.</summary>
+    public sealed record EstimateResponse(
+        string ModelId,
+        int ContextLength,
+        string KvCache,
+        bool FlashAttention,
+        int GpuLayers,
+        int TotalLayers,
+        long WeightsGpuBytes,
+        long WeightsCpuBytes,
+        long KvCacheGpuBytes,
+        long KvCacheCpuBytes,
+        long ComputeGpuBytes,
+        long ComputeCpuBytes,
+        long OutputBufferBytes,
+        long OverheadBytes,
+        long TotalGpuBytes,
+        long TotalRamBytes,
+        double RuleOfThumbGigabytes,
+        FitKind Verdict,
+        string Message,
+        IReadOnlyList<string> Suggestions);
+
+    /// <summary>Maps the endpoint.</summary>
+    public static IEndpointRouteBuilder MapEstimateApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/workbench/v1/models/{id}/estimate", Estimate)
+            .WithTags("Estimation")
+            .WithName("EstimateModel")
+            .WithSummary("Memory needed to run a library model with these settings, and whether it fits.")
+            .WithDescription("Without vramBytes the estimate is for the CPU only until GPU detection reports to the dashboard.");
+        return endpoints;
+    }
+
+    private static Results<Ok<EstimateResponse>, ProblemHttpResult> Estimate(
+        string id,
+        LibraryIndex index,
+        EstimationModelSource source,
+        int? context,
+        string? kvCache,
+        bool? flashAttention,
+        string? gpuLayers,
+        long? vramBytes)
+    {
+        if (index.Find(id) is not { } descriptor)
+        {
+            return TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (context is < 16 or > 10_000_000)
+        {
+            return TypedResults.Problem("context must be between 16 and 10,000,000 tokens.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!Enum.TryParse<KvCacheType>(kvCache ?? "f16", ignoreCase: true, out var kv) || !Enum.IsDefined(kv))
+        {
+            return TypedResults.Problem($"kvCache '{kvCache}' is not a cache type; use one of {string.Join(", ", Enum.GetNames<KvCacheType>()).ToLowerInvariant()}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        int? layers = null;
+        if (gpuLayers is not (null or "auto"))
+        {
+            if (!int.TryParse(gpuLayers, System.Globalization.CultureInfo.InvariantCulture, out var fixedLayers) || fixedLayers < 0)
+            {
+                return TypedResults.Problem($"gpuLayers must be 'auto' or a non-negative number; got '{gpuLayers}'.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            layers = fixedLayers;
+        }
+
+        if (vramBytes is < 0)
+        {
+            return TypedResults.Problem("vramBytes cannot be negative.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var (model, problem) = source.For(descriptor);
+        if (model is null)
+        {
+            return TypedResults.Problem(problem, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var settings = RunSettings.Default with
+        {
+            ContextLength = context,
+            KeyCacheType = kv,
+            ValueCacheType = kv,
+            FlashAttention = flashAttention ?? true,
+            GpuLayers = layers,
+        };
+        IReadOnlyList<GpuBudget> gpus = vramBytes is { } vram and > 0 ? [new GpuBudget("GPU", vram)] : [];
+        var estimate = MemoryEstimator.Estimate(model, settings, gpus);
+        return TypedResults.Ok(new EstimateResponse(
+            descriptor.Id,
+            estimate.Context.ContextCells,
+            kv.DisplayName(),
+            settings.FlashAttention,
+            estimate.GpuLayers,
+            estimate.TotalLayers,
+            estimate.WeightsGpuBytes,
+            estimate.WeightsCpuBytes,
+            estimate.KvCacheGpuBytes,
+            estimate.KvCacheCpuBytes,
+            estimate.ComputeGpuBytes,
+            estimate.ComputeCpuBytes,
+            estimate.OutputBufferBytes,
+            estimate.OverheadBytes,
+            estimate.TotalGpuBytes,
+            estimate.TotalRamBytes,
+            RuleOfThumb.Gigabytes(model.ParameterCount / 1e9, model.BitsPerWeight),
+            estimate.Verdict.Kind,
+            estimate.Verdict.Message,
+            estimate.Verdict.Suggestions));
+    }
+}

@@ -1,0 +1,77 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Workbench.Core.DemoModel;
+using Workbench.Core.Library;
+using Workbench.Web.Components.Pages;
+using Workbench.Web.Estimation;
+using Workbench.Web.Library;
+
+namespace Workbench.Web.Tests.Estimation;
+
+/// <summary>The Compare page over a real generated GGUF model.</summary>
+public sealed class ComparePageTests : IAsyncLifetime
+{
+    private readonly BunitContext _context = new();
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-compare-");
+
+    public Task InitializeAsync()
+    {
+        var path = Path.Combine(_temp.FullName, "big.gguf");
+        // Large enough that the KV cache at long contexts matters: 8 layers, n_embd 512, 2k context.
+        DemoModelGenerator.Write(path, new DemoModelOptions { EmbeddingLength = 512, LayerCount = 8, HeadCount = 8, HeadCountKv = 8, FeedForwardLength = 1024, ContextLength = 131072 });
+        var descriptor = ModelFileScanner.Describe(new ModelFileScanner().FindCandidates(new ModelStoreRoot(_temp.FullName, ModelSource.ModelRoot)).Single());
+        var library = new LibraryIndex();
+        library.Replace([descriptor]);
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton(library);
+        _context.Services.AddSingleton(new EstimationModelSource());
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void The_table_has_a_row_per_quantization_and_a_column_per_context()
+    {
+        var page = _context.Render<Compare>();
+
+        Assert.True(page.FindAll("[data-testid=compare-row]").Count >= 20);
+        Assert.Equal(7, page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]").Length);
+        Assert.Contains(page.FindAll("[data-testid=compare-row]"), r => r.GetAttribute("data-label") == "Q4_K_M");
+    }
+
+    [Fact]
+    public void Taking_the_gpu_away_turns_every_verdict_into_cpu_only()
+    {
+        var page = _context.Render<Compare>();
+        Assert.Contains(Verdicts(page), v => v == "FitsFully");
+
+        page.Find("[data-testid=vram-0]").Click();
+
+        Assert.All(Verdicts(page), v => Assert.Equal("CpuOnly", v));
+    }
+
+    [Fact]
+    public void A_smaller_kv_cache_lowers_the_memory_needed_at_long_context()
+    {
+        var page = _context.Render<Compare>();
+        var before = LastCellText(page);
+
+        var select = page.FindComponent<MudBlazor.MudSelect<Workbench.Core.Estimation.KvCacheType>>();
+        page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.KvCacheType.Q4_0));
+
+        Assert.NotEqual(before, LastCellText(page));
+    }
+
+    private static List<string?> Verdicts(IRenderedComponent<Compare> page) =>
+        [.. page.FindAll("[data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];
+
+    private static string LastCellText(IRenderedComponent<Compare> page) =>
+        page.FindAll("[data-testid=compare-row]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _temp.Delete(recursive: true);
+    }
+}
