@@ -44,9 +44,27 @@ public static class FitTable
         long? availableRamBytes = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Build(model, QuantizationCatalog.Describe(model), settings, gpus, contexts, availableRamBytes);
+    }
+
+    /// <summary>
+    /// Builds the table from quantizations already described (<see cref="QuantizationCatalog.Describe(EstimationModel)"/>):
+    /// describing is the costly part and depends only on the model, so callers that recompute on every
+    /// settings change describe once and pass the options here.
+    /// </summary>
+    public static IReadOnlyList<FitRow> Build(
+        EstimationModel model,
+        IReadOnlyList<QuantizationOption> options,
+        RunSettings settings,
+        IReadOnlyList<GpuBudget> gpus,
+        IReadOnlyList<int> contexts,
+        long? availableRamBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(contexts);
         var billions = model.ParameterCount / 1e9;
-        return QuantizationCatalog.Describe(model)
+        return options
             .Select(option => new FitRow(
                 option,
                 contexts.Select(context => new FitCell(

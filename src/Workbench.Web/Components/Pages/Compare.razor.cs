@@ -19,6 +19,7 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<int> _contexts = [];
     private IReadOnlyList<FitRow> _rows = [];
     private ModelDescriptor? _model;
+    private (EstimationModel Model, IReadOnlyList<QuantizationOption> Options)? _described;
     private string? _problem;
 
     [Inject] public required LibraryIndex Library { get; init; }
@@ -89,8 +90,14 @@ public sealed partial class Compare : IDisposable
 
         IReadOnlyList<GpuBudget> gpus = _vramGigabytes == 0 ? [] : [GpuBudget.WithGibibytes($"{_vramGigabytes} GB GPU", _vramGigabytes)];
         var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention };
+        if (_described?.Model != model)
+        {
+            // Describing every quantization is the costly part; settings changes reuse it.
+            _described = (model, QuantizationCatalog.Describe(model));
+        }
+
         _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, settings, gpus, _contexts);
+        _rows = FitTable.Build(model, _described.Value.Options, settings, gpus, _contexts);
     }
 
     private bool IsLocal(FitRow row) =>

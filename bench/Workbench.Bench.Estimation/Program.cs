@@ -1,0 +1,47 @@
+// Recomputes the Compare page's fit table (every quantization × 7 context lengths) for a Llama-3-8B-shaped
+// model and prints estimates per second and the table time as a ratio of the 5 ms interactive budget.
+using System.Diagnostics;
+using Workbench.Core.Estimation;
+
+var model = new TransformerShape
+{
+    LayerCount = 32,
+    EmbeddingLength = 4096,
+    HeadCount = 32,
+    HeadCountKv = 8,
+    FeedForwardLength = 14336,
+    VocabularySize = 128256,
+    ContextLength = 131072,
+}.ToModel();
+var contexts = FitTable.ContextColumns(model.TrainingContextLength);
+IReadOnlyList<GpuBudget> gpus = [GpuBudget.WithGibibytes("24 GB", 24)];
+var settings = RunSettings.Default;
+
+var options = QuantizationCatalog.Describe(model); // once per model, as the Compare page does
+for (var i = 0; i < 20; i++)
+{
+    FitTable.Build(model, options, settings, gpus, contexts); // warm-up (JIT)
+}
+
+var describeClock = Stopwatch.StartNew();
+QuantizationCatalog.Describe(model);
+var describeMs = describeClock.Elapsed.TotalMilliseconds;
+
+const int Runs = 200;
+var times = new double[Runs];
+var cells = 0;
+for (var i = 0; i < Runs; i++)
+{
+    var clock = Stopwatch.StartNew();
+    var rows = FitTable.Build(model, options, settings with { KeyCacheType = i % 2 == 0 ? KvCacheType.F16 : KvCacheType.Q8_0 }, gpus, contexts);
+    times[i] = clock.Elapsed.TotalMilliseconds;
+    cells = rows.Sum(r => r.Cells.Count);
+}
+
+Array.Sort(times);
+var median = times[Runs / 2];
+Console.WriteLine($"fit table: {cells} cells ({cells / contexts.Count} quantizations x {contexts.Count} contexts)");
+Console.WriteLine($"median table time: {median:F2} ms, p95 {times[(int)(Runs * 0.95)]:F2} ms");
+Console.WriteLine($"estimates per second: {cells / (median / 1000):N0}");
+Console.WriteLine($"ratio to the 5 ms budget: {median / 5:F3} (goal < 1)");
+Console.WriteLine($"describing the quantizations (once per model pick): {describeMs:F2} ms");
