@@ -4,17 +4,7 @@ namespace Workbench.Core.Tests.Estimation;
 
 public sealed class FitTableTests
 {
-    // Llama-3-8B's shape: 32 layers, n_embd 4096, 32 heads, 8 KV heads, n_ff 14336, vocab 128256, 8k context.
-    private static readonly EstimationModel Llama3_8B = new TransformerShape
-    {
-        LayerCount = 32,
-        EmbeddingLength = 4096,
-        HeadCount = 32,
-        HeadCountKv = 8,
-        FeedForwardLength = 14336,
-        VocabularySize = 128256,
-        ContextLength = 8192,
-    }.ToModel();
+    private static readonly EstimationModel Llama3_8B = KnownShapes.Llama3_8B.ToModel();
 
     [Fact]
     public void Context_columns_stop_at_the_models_own_maximum()
