@@ -23,6 +23,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapLibraryApi();
+app.MapHardwareApi();
 app.MapEstimateApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

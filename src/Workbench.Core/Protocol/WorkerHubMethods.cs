@@ -17,4 +17,10 @@ public static class WorkerHubMethods
 
     /// <summary><c>ReportLoadProgress(LoadProgress)</c>: how far a model load has come (sent at most every 100 ms).</summary>
     public const string ReportLoadProgress = "ReportLoadProgress";
+
+    /// <summary><c>ReportHardware(HardwareSnapshot)</c>: what the worker's machine has, sent after each registration.</summary>
+    public const string ReportHardware = "ReportHardware";
+
+    /// <summary><c>ReportTelemetry(TelemetrySample)</c>: one reading of GPU, CPU and RAM load (fire and forget, about 1 Hz).</summary>
+    public const string ReportTelemetry = "ReportTelemetry";
 }

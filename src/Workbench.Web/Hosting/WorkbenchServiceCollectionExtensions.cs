@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using Workbench.Web.Chat;
 using Workbench.Web.Data;
 using Workbench.Web.Library;
+using Workbench.Web.Telemetry;
 using Workbench.Web.Workers;
 
 namespace Workbench.Web.Hosting;
@@ -34,6 +35,8 @@ public static class WorkbenchServiceCollectionExtensions
             // A streamed answer is a running invocation; let registration and other calls pass beside it.
             hub.MaximumParallelInvocationsPerClient = 8;
         });
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<WorkerRegistry>();
         services.TryAddSingleton<WorkerGateway>();
         services.TryAddSingleton<WorkerSupervisor>();

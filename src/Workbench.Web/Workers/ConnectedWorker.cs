@@ -1,3 +1,4 @@
+using Workbench.Core.Hardware;
 using Workbench.Core.Protocol;
 
 namespace Workbench.Web.Workers;
@@ -8,9 +9,11 @@ namespace Workbench.Web.Workers;
 /// <param name="ConnectedAt">When it registered.</param>
 /// <param name="LoadedModel">The model it has loaded, if any.</param>
 /// <param name="Loading">The load in progress, if any.</param>
+/// <param name="Hardware">What the worker's machine has, once it reported it.</param>
 public sealed record ConnectedWorker(
     string ConnectionId,
     WorkerRegistration Registration,
     DateTimeOffset ConnectedAt,
     ModelLoadResult? LoadedModel,
-    LoadProgress? Loading = null);
+    LoadProgress? Loading = null,
+    HardwareSnapshot? Hardware = null);

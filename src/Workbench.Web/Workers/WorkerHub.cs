@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.SignalR;
+using Workbench.Core.Hardware;
 using Workbench.Core.Protocol;
+using Workbench.Core.Telemetry;
+using Workbench.Web.Telemetry;
 
 namespace Workbench.Web.Workers;
 
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
-public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway) : Hub<IWorkerClient>
+public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, TelemetryStore telemetry) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself.</summary>
     public void Register(WorkerRegistration registration)
@@ -18,6 +21,23 @@ public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway) : 
     {
         ArgumentNullException.ThrowIfNull(progress);
         registry.SetLoadProgress(Context.ConnectionId, progress with { Fraction = Math.Clamp(progress.Fraction, 0f, 1f) });
+    }
+
+    /// <summary>A worker reports what its machine has.</summary>
+    public void ReportHardware(HardwareSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        registry.SetHardware(Context.ConnectionId, snapshot);
+    }
+
+    /// <summary>A worker sends one telemetry sample; samples from a worker that has not registered are dropped.</summary>
+    public void ReportTelemetry(TelemetrySample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (registry.Find(Context.ConnectionId) is { } worker)
+        {
+            telemetry.Add(worker.Registration.HostName, sample);
+        }
     }
 
     /// <summary>A worker streams the chunks of one generation.</summary>

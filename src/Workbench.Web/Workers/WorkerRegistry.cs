@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Workbench.Core.Hardware;
 using Workbench.Core.Protocol;
 
 namespace Workbench.Web.Workers;
@@ -41,6 +42,13 @@ public sealed class WorkerRegistry(TimeProvider time)
     /// <summary>Records how far a worker's load has come; a report arriving after the load ended is ignored.</summary>
     public void SetLoadProgress(string connectionId, LoadProgress progress) =>
         Update(connectionId, worker => worker.Loading?.ModelPath == progress.ModelPath ? worker with { Loading = progress } : worker);
+
+    /// <summary>Records what a worker's machine has.</summary>
+    public void SetHardware(string connectionId, HardwareSnapshot snapshot) =>
+        Update(connectionId, worker => worker with { Hardware = snapshot });
+
+    /// <summary>The worker on this connection, if it registered.</summary>
+    public ConnectedWorker? Find(string connectionId) => _workers.TryGetValue(connectionId, out var worker) ? worker : null;
 
     private void Update(string connectionId, Func<ConnectedWorker, ConnectedWorker> change)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Workbench.Core.Protocol;
 using Workbench.Worker.Hosting;
+using Workbench.Worker.Probes;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Connection;
@@ -17,6 +18,8 @@ internal sealed partial class HubConnectionService(
     ModelRuntime runtime,
     GenerationRegistry generations,
     NativeBackend backend,
+    HardwareSnapshotReader hardware,
+    WorkerHubLink link,
     ILogger<HubConnectionService> logger) : BackgroundService
 {
     private static readonly string WorkerId = Guid.NewGuid().ToString("N");
@@ -47,6 +50,7 @@ internal sealed partial class HubConnectionService(
             return Task.CompletedTask;
         };
 
+        link.Attach(connection);
         await ConnectAsync(connection, stoppingToken);
         try
         {
@@ -55,6 +59,10 @@ internal sealed partial class HubConnectionService(
         catch (OperationCanceledException)
         {
             generations.CancelAll();
+        }
+        finally
+        {
+            link.Attach(null);
         }
     }
 
@@ -84,6 +92,9 @@ internal sealed partial class HubConnectionService(
             WorkerId, Environment.MachineName, Environment.ProcessId, backend.BuildBackend, version, runtime.LoadedModelPath);
         await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
         LogRegistered(logger, options.Value.HubUrl);
+        // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
+        var snapshot = await Task.Run(() => hardware.Read([AppContext.BaseDirectory, Path.GetTempPath()], backend.BuildBackend), cancellationToken);
+        await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
     }
 
     private Task StartGeneration(HubConnection connection, GenerationRequest request, CancellationToken stoppingToken)

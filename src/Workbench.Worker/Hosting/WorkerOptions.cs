@@ -19,6 +19,15 @@ public sealed class WorkerOptions
     /// <summary>CPU threads for generation; null lets llama.cpp decide.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
+
+    /// <summary>Milliseconds between telemetry samples; values outside 100–10000 are clamped.</summary>
+    public int TelemetryIntervalMs { get; set; } = DefaultTelemetryIntervalMs;
+
+    /// <summary>Default of <see cref="TelemetryIntervalMs"/>: 1 Hz.</summary>
+    public const int DefaultTelemetryIntervalMs = 1000;
+
+    /// <summary><see cref="TelemetryIntervalMs"/> clamped to 100 ms – 10 s.</summary>
+    public TimeSpan TelemetryInterval => TimeSpan.FromMilliseconds(Math.Clamp(TelemetryIntervalMs, 100, 10_000));
 }
 
 /// <summary>Checks <see cref="WorkerOptions"/> at start-up (source-generated from the attributes).</summary>

@@ -2,13 +2,14 @@ using Microsoft.Extensions.Options;
 using Workbench.Worker.Connection;
 using Workbench.Worker.Probes;
 using Workbench.Worker.Runtime;
+using Workbench.Worker.Telemetry;
 
 namespace Workbench.Worker.Hosting;
 
 /// <summary>Registers the worker's services.</summary>
 public static class WorkerServiceCollectionExtensions
 {
-    /// <summary>Adds the model runtime, the hub connection and the parent watchdog.</summary>
+    /// <summary>Adds the model runtime, the hub connection, the telemetry sampler and the parent watchdog.</summary>
     public static IServiceCollection AddWorkbenchWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WorkerOptions>()
@@ -20,7 +21,10 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<NativeBackend>();
         services.AddSingleton<ModelRuntime>();
         services.AddSingleton<GenerationRegistry>();
+        services.AddSingleton<WorkerHubLink>();
+        services.AddSingleton<TelemetrySampler>();
         services.AddHostedService<HubConnectionService>();
+        services.AddHostedService<TelemetrySamplingService>();
         services.AddHostedService<ParentProcessWatchdog>();
         return services;
     }

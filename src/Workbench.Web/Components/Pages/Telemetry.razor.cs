@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Components;
+using Workbench.Web.Telemetry;
+
+namespace Workbench.Web.Components.Pages;
+
+/// <summary>Live charts of every worker host's load over the last two minutes; redrawn at the store's throttled pace.</summary>
+public sealed partial class Telemetry : IDisposable
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(2);
+    private IDisposable? _subscription;
+
+    [Inject] public required TelemetryStore Store { get; init; }
+
+    [Inject] public required TimeProvider Time { get; init; }
+
+    private List<(string Host, TelemetryChartSet Charts)> Hosts { get; set; } = [];
+
+    /// <inheritdoc />
+    protected override void OnInitialized() => _subscription = Store.Subscribe(Refresh);
+
+    /// <inheritdoc />
+    protected override void OnParametersSet() => Rebuild();
+
+    private void Rebuild()
+    {
+        var since = Time.GetUtcNow() - Window;
+        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value)))];
+    }
+
+    private void Refresh() => _ = InvokeAsync(() =>
+    {
+        Rebuild();
+        StateHasChanged();
+    });
+
+    /// <inheritdoc />
+    public void Dispose() => _subscription?.Dispose();
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using MudBlazor;
+using Workbench.Core.Telemetry;
+
+namespace Workbench.Web.Telemetry;
+
+/// <summary>The chart series of one worker host, built from its recent samples (oldest first).</summary>
+public sealed class TelemetryChartSet
+{
+    private TelemetryChartSet(string[] labels, List<ChartSeries<double>> cpu, List<ChartSeries<double>> ram, List<GpuCharts> gpus)
+    {
+        Labels = labels;
+        Cpu = cpu;
+        Ram = ram;
+        Gpus = gpus;
+    }
+
+    /// <summary>X-axis labels: seconds before the newest sample, shown every <c>labelEvery</c> points.</summary>
+    public string[] Labels { get; }
+
+    /// <summary>CPU utilization in percent.</summary>
+    public List<ChartSeries<double>> Cpu { get; }
+
+    /// <summary>RAM used and the worker's resident memory, in GB.</summary>
+    public List<ChartSeries<double>> Ram { get; }
+
+    /// <summary>One set of charts per GPU.</summary>
+    public IReadOnlyList<GpuCharts> Gpus { get; }
+
+    /// <summary>Charts of <paramref name="samples"/>, oldest first.</summary>
+    public static TelemetryChartSet From(IReadOnlyList<TelemetrySample> samples, int labelEvery = 15)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var newest = samples.Count > 0 ? samples[^1].Timestamp : DateTimeOffset.MinValue;
+        var labels = samples
+            .Select((s, i) => (samples.Count - 1 - i) % Math.Max(1, labelEvery) != 0 ? string.Empty
+                : (int)(newest - s.Timestamp).TotalSeconds is var ago and > 0 ? "-" + ago.ToString(CultureInfo.InvariantCulture) + " s"
+                : "now")
+            .ToArray();
+        var cpu = new List<ChartSeries<double>> { Series("CPU %", samples.Select(s => s.CpuUtilizationPercent ?? 0)) };
+        var ram = new List<ChartSeries<double>>
+        {
+            Series("RAM used (GB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            Series("Worker RSS (GB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+        };
+        var gpuIndexes = samples.SelectMany(s => s.Gpus).Select(g => (g.Index, g.Name)).DistinctBy(g => g.Index).OrderBy(g => g.Index);
+        var gpus = gpuIndexes.Select(gpu =>
+        {
+            GpuTelemetry? Of(TelemetrySample s) => s.Gpus.FirstOrDefault(g => g.Index == gpu.Index);
+            return new GpuCharts(
+                gpu.Index,
+                gpu.Name ?? $"GPU {gpu.Index}",
+                [
+                    Series("VRAM used (GB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                    Series("VRAM total (GB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                ],
+                [
+                    Series("Utilization %", samples.Select(s => (double)(Of(s)?.UtilizationPercent ?? 0))),
+                    Series("Temperature °C", samples.Select(s => (double)(Of(s)?.TemperatureCelsius ?? 0))),
+                ]);
+        }).ToList();
+        return new TelemetryChartSet(labels, cpu, ram, gpus);
+    }
+
+    private static ChartSeries<double> Series(string name, IEnumerable<double> values) =>
+        new() { Name = name, Data = new ChartData<double>([.. values]) };
+}
+
+/// <summary>Charts of one GPU.</summary>
+/// <param name="Index">Driver index.</param>
+/// <param name="Name">Product name.</param>
+/// <param name="Memory">VRAM used and total, in GB.</param>
+/// <param name="Load">Utilization in percent and temperature in °C.</param>
+public sealed record GpuCharts(int Index, string Name, List<ChartSeries<double>> Memory, List<ChartSeries<double>> Load);

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Telemetry;
+
+namespace Workbench.Web.Telemetry;
+
+/// <summary>
+/// The dashboard's telemetry: a bounded history per worker host and subscribers that hear about new samples.
+/// Each subscriber is throttled on its own, and an update arriving while one is pending for it is dropped,
+/// so a slow browser never slows ingestion.
+/// </summary>
+public sealed class TelemetryStore(IOptions<TelemetryOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, SampleRing> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+    private readonly TimeProvider _time = time;
+    private readonly int _capacity = Math.Max(1, options.Value.HistoryCapacity);
+    private readonly TimeSpan _throttle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SubscriberThrottleMs));
+
+    /// <summary>Hosts that have sent samples, in name order.</summary>
+    public IReadOnlyList<string> Hosts => [.. _hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>Samples kept per host.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Records a sample of <paramref name="host"/> and notifies subscribers.</summary>
+    public void Add(string host, TelemetrySample sample)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentNullException.ThrowIfNull(sample);
+        _hosts.GetOrAdd(host, _ => new SampleRing(_capacity)).Add(sample);
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            subscription.Notify();
+        }
+    }
+
+    /// <summary>The newest sample of <paramref name="host"/>, if any.</summary>
+    public TelemetrySample? Latest(string host) => _hosts.TryGetValue(host, out var ring) ? ring.Latest : null;
+
+    /// <summary>Samples of <paramref name="host"/> taken after <paramref name="since"/>, oldest first.</summary>
+    public IReadOnlyList<TelemetrySample> Since(string host, DateTimeOffset since) =>
+        _hosts.TryGetValue(host, out var ring) ? ring.Since(since) : [];
+
+    /// <summary>Samples of every host taken after <paramref name="since"/>, oldest first.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<TelemetrySample>> Since(DateTimeOffset since) =>
+        Hosts.ToDictionary(host => host, host => Since(host, since), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Calls <paramref name="callback"/> (on the thread pool) after new samples arrive, at most once per throttle period.
+    /// Dispose the result to stop.
+    /// </summary>
+    public IDisposable Subscribe(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var subscription = new Subscription(this, callback);
+        _subscriptions[subscription] = 0;
+        return subscription;
+    }
+
+    private sealed class Subscription(TelemetryStore store, Action callback) : IDisposable
+    {
+        private int _pending;
+        private long _lastFiredTicks = long.MinValue;
+        private volatile bool _disposed;
+
+        public void Notify()
+        {
+            if (_disposed || Interlocked.Exchange(ref _pending, 1) == 1)
+            {
+                return; // one is already queued; it will see this sample too
+            }
+
+            var now = store._time.GetUtcNow().UtcTicks;
+            var last = Interlocked.Read(ref _lastFiredTicks);
+            var wait = last == long.MinValue ? TimeSpan.Zero : store._throttle - TimeSpan.FromTicks(now - last);
+            _ = Task.Run(() => FireAsync(wait));
+        }
+
+        private async Task FireAsync(TimeSpan wait)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, store._time).ConfigureAwait(false);
+            }
+
+            Interlocked.Exchange(ref _lastFiredTicks, store._time.GetUtcNow().UtcTicks);
+            // Cleared before the call, so a sample arriving during a slow callback queues the next one.
+            Volatile.Write(ref _pending, 0);
+            if (!_disposed)
+            {
+                callback();
+            }
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            store._subscriptions.TryRemove(this, out _);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Workbench.Core.Protocol;
+using Workbench.Core.Telemetry;
+using Workbench.Web.Components.Shared;
+using Workbench.Web.Telemetry;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Telemetry;
+
+public sealed class TelemetryStripTests : IAsyncLifetime
+{
+    private readonly BunitContext _context = new();
+    private readonly TelemetryStore _store = new(Options.Create(new TelemetryOptions { SubscriberThrottleMs = 10 }), TimeProvider.System);
+    private readonly WorkerRegistry _registry = new(TimeProvider.System);
+
+    public Task InitializeAsync()
+    {
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton(_store);
+        _context.Services.AddSingleton(_registry);
+        _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
+        _registry.Register("c1", new WorkerRegistration("w1", "box", 1, "Cpu", "0.1.0", null));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Before_any_sample_the_strip_says_it_is_waiting()
+    {
+        var strip = _context.Render<TelemetryStrip>();
+
+        Assert.NotNull(strip.Find("[data-testid=telemetry-strip-waiting]"));
+    }
+
+    [Fact]
+    public void A_sample_without_gpus_shows_cpu_ram_and_no_gpu()
+    {
+        var strip = _context.Render<TelemetryStrip>();
+
+        _store.Add("box", new TelemetrySample(DateTimeOffset.UtcNow, [], 42.4, 16L << 30, 12L << 30, 1L << 30));
+
+        strip.WaitForAssertion(() =>
+        {
+            Assert.Equal("CPU 42 %", strip.Find("[data-testid=strip-cpu]").TextContent.Trim());
+            Assert.Equal("RAM 4.0 / 16.0 GB", strip.Find("[data-testid=strip-ram]").TextContent.Trim());
+            Assert.Equal("no GPU", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
+        }, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_sample_with_a_gpu_shows_vram_used_of_total()
+    {
+        _store.Add("box", new TelemetrySample(
+            DateTimeOffset.UtcNow, [new GpuTelemetry(0, "RTX", 3L << 30, 24L << 30, 50, 60, 100)], 5, 16L << 30, 12L << 30, 1L << 30));
+
+        var strip = _context.Render<TelemetryStrip>();
+
+        Assert.Equal("VRAM 3.0 / 24.0 GB", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+}
