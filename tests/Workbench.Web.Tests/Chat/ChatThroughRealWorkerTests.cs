@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Workbench.Core.Protocol;
 using Workbench.Web.Chat;
 using Workbench.Web.Library;
+using Workbench.Web.Tests.TestSupport;
 using Workbench.Web.Workers;
 
 namespace Workbench.Web.Tests.Chat;
@@ -11,26 +10,14 @@ namespace Workbench.Web.Tests.Chat;
 /// <summary>Chat through real Kestrel, the real hub and the real worker child process running llama.cpp.</summary>
 public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-chat-");
-    private WebApplicationFactory<Program> _factory = null!;
+    private readonly RealWorkerServer _server = new("chat");
 
-    public async Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("urls", "http://127.0.0.1:0");
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        await WaitForWorkerAsync();
-    }
+    public Task InitializeAsync() => WaitForWorkerAsync();
 
     [Fact]
     public async Task A_message_is_answered_by_the_worker_with_streamed_tokens()
     {
-        await using var scope = _factory.Services.CreateAsyncScope();
+        await using var scope = _server.Services.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<ChatSession>();
         session.ModelPath = scope.ServiceProvider.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         session.Sampling = new SamplingSettings { MaxTokens = 32 };
@@ -49,15 +36,15 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task A_worker_killed_mid_answer_fails_that_answer_and_a_restarted_worker_answers_the_next()
     {
-        await using var scope = _factory.Services.CreateAsyncScope();
+        await using var scope = _server.Services.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<ChatSession>();
         session.ModelPath = scope.ServiceProvider.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         session.Sampling = new SamplingSettings { MaxTokens = 1_000_000 };
-        var supervisor = _factory.Services.GetRequiredService<WorkerSupervisor>();
+        var supervisor = _server.Services.GetRequiredService<WorkerSupervisor>();
         var firstWorker = supervisor.Status.ProcessId!.Value;
 
         var sending = session.SendAsync("Talk forever");
-        await WaitUntilAsync(() => session.Messages.Count == 2 && session.Messages[1].TokenCount > 0, "the answer to start streaming");
+        await RealWorkerServer.WaitUntilAsync(() => session.Messages.Count == 2 && session.Messages[1].TokenCount > 0, "the answer to start streaming");
         // A hard kill, like the kernel's out-of-memory killer: no managed code gets to clean up.
         using (var worker = System.Diagnostics.Process.GetProcessById(firstWorker))
         {
@@ -81,8 +68,8 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_arrive_complete_and_in_order_the_same_as_generating_in_process()
     {
-        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
-        var model = _factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var gateway = _server.Services.GetRequiredService<WorkerGateway>();
+        var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         Assert.True((await gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 512), CancellationToken.None)).Succeeded);
         var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", "Count with me")], new SamplingSettings { MaxTokens = 48, Seed = 11 });
 
@@ -96,7 +83,7 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task Loading_reports_progress_to_the_dashboard_and_ends_loaded()
     {
-        var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
         var seen = new System.Collections.Concurrent.ConcurrentBag<float>();
         registry.Changed += () =>
         {
@@ -162,9 +149,9 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task A_corrupt_model_file_fails_to_load_with_a_clear_error_and_the_worker_stays_usable()
     {
-        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
-        var corrupt = Path.Combine(_data.FullName, "corrupt.gguf");
-        var demo = await File.ReadAllBytesAsync(_factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath);
+        var gateway = _server.Services.GetRequiredService<WorkerGateway>();
+        var corrupt = Path.Combine(_server.DataDirectory, "corrupt.gguf");
+        var demo = await File.ReadAllBytesAsync(_server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath);
         await File.WriteAllBytesAsync(corrupt, demo.AsSpan(0, demo.Length / 2).ToArray());
 
         var failed = await gateway.LoadModelAsync(new ModelLoadRequest(corrupt), CancellationToken.None);
@@ -180,8 +167,8 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
 
     private async Task<WorkerGateway> GatewayWithDemoModelAsync()
     {
-        var gateway = _factory.Services.GetRequiredService<WorkerGateway>();
-        var model = _factory.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var gateway = _server.Services.GetRequiredService<WorkerGateway>();
+        var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         var loaded = await gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 4096), CancellationToken.None);
         Assert.True(loaded.Succeeded, loaded.Error);
         return gateway;
@@ -214,23 +201,9 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
 
     private async Task WaitForWorkerAsync(int? except = null)
     {
-        var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
-        await WaitUntilAsync(() => registry.Workers.Any(w => w.Registration.ProcessId != except), "a local worker to connect");
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.Any(w => w.Registration.ProcessId != except), "a local worker to connect");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        _data.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 }

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Workbench.Web.Telemetry;
+using Workbench.Web.Tests.TestSupport;
 using Workbench.Web.Workers;
 
 namespace Workbench.Web.Tests.Hardware;
@@ -10,27 +9,15 @@ namespace Workbench.Web.Tests.Hardware;
 /// <summary>The real worker child process reports its hardware and telemetry through the real hub.</summary>
 public sealed class HardwareThroughRealWorkerTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-hardware-");
-    private WebApplicationFactory<Program> _factory = null!;
+    private readonly RealWorkerServer _server = new("hardware");
 
-    public Task InitializeAsync()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("urls", "http://127.0.0.1:0");
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task The_worker_reports_its_hardware_after_registering()
     {
-        var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
-        await WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
 
         var hardware = registry.Workers.First(w => w.Hardware is not null).Hardware!;
         Assert.True(hardware.Cpu.LogicalProcessors >= 1);
@@ -45,9 +32,9 @@ public sealed class HardwareThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task The_hardware_api_lists_each_worker_with_its_snapshot_and_tier_advice()
     {
-        var registry = _factory.Services.GetRequiredService<WorkerRegistry>();
-        await WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
-        using var client = _factory.CreateClient();
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
+        using var client = _server.CreateClient();
 
         using var json = JsonDocument.Parse(await client.GetStringAsync(new Uri("/workbench/v1/hardware", UriKind.Relative)));
 
@@ -64,10 +51,10 @@ public sealed class HardwareThroughRealWorkerTests : IAsyncLifetime
     [Fact]
     public async Task Telemetry_samples_accumulate_and_the_api_returns_those_since_a_time()
     {
-        var store = _factory.Services.GetRequiredService<TelemetryStore>();
+        var store = _server.Services.GetRequiredService<TelemetryStore>();
         var started = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await WaitUntilAsync(() => store.Hosts.Count > 0 && store.Since(store.Hosts[0], started).Count >= 3, "three telemetry samples");
-        using var client = _factory.CreateClient();
+        await RealWorkerServer.WaitUntilAsync(() => store.Hosts.Count > 0 && store.Since(store.Hosts[0], started).Count >= 3, "three telemetry samples");
+        using var client = _server.CreateClient();
 
         var since = Uri.EscapeDataString(started.ToString("O"));
         using var json = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/workbench/v1/telemetry?since={since}", UriKind.Relative)));
@@ -81,19 +68,5 @@ public sealed class HardwareThroughRealWorkerTests : IAsyncLifetime
         Assert.NotNull(latest.CpuUtilizationPercent);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        _data.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 }

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Workbench.Web.Tests.TestSupport;
+
+/// <summary>
+/// The dashboard on real Kestrel (loopback, a free port) with its own data folder; it starts its real
+/// worker child process, which connects back over SignalR as it does for a user.
+/// </summary>
+public sealed class RealWorkerServer : IAsyncDisposable
+{
+    private readonly DirectoryInfo _data;
+    private readonly WebApplicationFactory<Program> _factory;
+
+    /// <summary>Starts the server; the worker connects shortly after.</summary>
+    public RealWorkerServer(string name)
+    {
+        _data = Directory.CreateTempSubdirectory($"workbench-{name}-");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Workbench:DataDirectory", _data.FullName);
+            b.UseSetting("Workbench:DiscoverKnownStores", "false");
+            b.UseSetting("urls", "http://127.0.0.1:0");
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+    }
+
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The server's data folder.</summary>
+    public string DataDirectory => _data.FullName;
+
+    /// <summary>A client for the server's HTTP endpoints.</summary>
+    public HttpClient CreateClient() => _factory.CreateClient();
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after 60 s with <paramref name="what"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+}
