@@ -25,7 +25,7 @@ public sealed partial class DemoModelProvisioner(
     /// <summary>Writes the demo model if it is wanted and missing; safe to call more than once.</summary>
     public Task EnsureAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.GenerateDemoModel || File.Exists(DemoModelPath) || models.InModelRoots().Count > 0)
+        if (!options.Value.GenerateDemoModel || File.Exists(DemoModelPath) || models.AnyInModelRoots())
         {
             return Task.CompletedTask;
         }

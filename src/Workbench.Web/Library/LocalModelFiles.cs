@@ -4,8 +4,8 @@ using Workbench.Web.Hosting;
 namespace Workbench.Web.Library;
 
 /// <summary>
-/// The GGUF files in the model roots and the app's own generated-models folder. A plain file
-/// listing until the indexed library (SQLite, all formats) replaces it.
+/// A quick look for GGUF files in the configured model roots, so first-run set-up can tell whether the
+/// user has any models before the library's full scan runs.
 /// </summary>
 public sealed class LocalModelFiles(IOptions<WorkbenchOptions> options)
 {
@@ -17,16 +17,7 @@ public sealed class LocalModelFiles(IOptions<WorkbenchOptions> options)
         MatchCasing = MatchCasing.CaseInsensitive,
     };
 
-    /// <summary>GGUF files in the configured model roots.</summary>
-    public IReadOnlyList<string> InModelRoots() =>
-        [.. options.Value.ModelRoots.Where(Directory.Exists).SelectMany(root => Directory.EnumerateFiles(root, "*.gguf", Walk)).Order(StringComparer.Ordinal)];
-
-    /// <summary>Every GGUF file the dashboard can offer: model roots first, then generated ones.</summary>
-    public IReadOnlyList<string> All()
-    {
-        var generated = Directory.Exists(options.Value.GeneratedModelsDirectory)
-            ? Directory.EnumerateFiles(options.Value.GeneratedModelsDirectory, "*.gguf", Walk).Order(StringComparer.Ordinal)
-            : Enumerable.Empty<string>();
-        return [.. InModelRoots().Concat(generated).Distinct(StringComparer.Ordinal)];
-    }
+    /// <summary>Whether any configured model root holds a GGUF file; stops at the first one found.</summary>
+    public bool AnyInModelRoots() =>
+        options.Value.ModelRoots.Where(Directory.Exists).SelectMany(root => Directory.EnumerateFiles(root, "*.gguf", Walk)).Any();
 }
