@@ -33,13 +33,17 @@ public enum GenerationOutcome
 /// <param name="GeneratedTokens">Tokens generated.</param>
 /// <param name="TimeToFirstTokenMs">From start to the first generated token.</param>
 /// <param name="TotalMs">From start to the end.</param>
+/// <param name="ContextSize">Context window of the loaded model, in tokens (0 when unknown).</param>
+/// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
     int PromptTokens,
     int GeneratedTokens,
     double TimeToFirstTokenMs,
-    double TotalMs)
+    double TotalMs,
+    int ContextSize = 0,
+    bool StoppedAtContextEnd = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>

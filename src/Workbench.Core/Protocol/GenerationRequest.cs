@@ -17,6 +17,12 @@ public sealed record SamplingSettings
     /// <summary>Keep only the k most likely tokens.</summary>
     public int TopK { get; init; } = 40;
 
+    /// <summary>Drop tokens less likely than this fraction of the most likely one; 0 turns it off.</summary>
+    public float MinP { get; init; } = 0.05f;
+
+    /// <summary>Penalty on recently generated tokens; 1 turns it off.</summary>
+    public float RepeatPenalty { get; init; } = 1.1f;
+
     /// <summary>Upper bound on generated tokens.</summary>
     public int MaxTokens { get; init; } = 256;
 

@@ -138,6 +138,8 @@ public sealed partial class ModelRuntime(
         var promptTokens = 0;
         var generated = 0;
         double firstTokenMs = 0;
+        var contextSize = 0;
+        var stoppedAtContextEnd = false;
         GenerationCompletion completion;
         var entered = false;
         try
@@ -147,16 +149,22 @@ public sealed partial class ModelRuntime(
             var model = _loaded ?? throw new InvalidOperationException("No model is loaded on this worker.");
             var prompt = PromptFormatter.Format(model.Weights, request.Messages);
             promptTokens = model.Weights.Tokenize(prompt, true, true, Encoding.UTF8).Length;
-            if (promptTokens >= model.Parameters.ContextSize)
+            contextSize = (int)model.Parameters.ContextSize!.Value;
+            // The last slot stays free: LLamaSharp shifts the context before decoding into it.
+            var room = contextSize - promptTokens - 1;
+            if (room < 1)
             {
                 throw new InvalidOperationException(
                     $"The conversation is {promptTokens} tokens but the context holds {model.Parameters.ContextSize}; start a new chat or load the model with a larger context.");
             }
 
+            // LLamaSharp's context shift never returns on some models (seen with the generated demo
+            // model), so an answer stops where the window ends and says so.
+            stoppedAtContextEnd = room < request.Sampling.MaxTokens;
             var executor = new StatelessExecutor(model.Weights, model.Parameters, logger);
             var inference = new InferenceParams
             {
-                MaxTokens = request.Sampling.MaxTokens,
+                MaxTokens = Math.Min(request.Sampling.MaxTokens, room),
                 SamplingPipeline = CreateSampler(model.Weights, request.Sampling),
             };
 
@@ -172,16 +180,18 @@ public sealed partial class ModelRuntime(
 
             // LLamaSharp ends the enumeration quietly on cancellation rather than throwing.
             var outcome = cancellationToken.IsCancellationRequested ? GenerationOutcome.Cancelled : GenerationOutcome.Completed;
-            completion = new GenerationCompletion(outcome, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+            completion = new GenerationCompletion(
+                outcome, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds,
+                contextSize, outcome == GenerationOutcome.Completed && stoppedAtContextEnd && generated >= room);
         }
         catch (OperationCanceledException)
         {
-            completion = new GenerationCompletion(GenerationOutcome.Cancelled, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+            completion = new GenerationCompletion(GenerationOutcome.Cancelled, null, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds, contextSize);
         }
         catch (Exception ex) when (ex is InvalidOperationException or RuntimeError or ArgumentException)
         {
             LogGenerationFailed(logger, ex, request.RequestId);
-            completion = new GenerationCompletion(GenerationOutcome.Failed, ex.Message, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds);
+            completion = new GenerationCompletion(GenerationOutcome.Failed, ex.Message, promptTokens, generated, firstTokenMs, time.GetElapsedTime(started).TotalMilliseconds, contextSize);
         }
         finally
         {
@@ -220,6 +230,8 @@ public sealed partial class ModelRuntime(
             Temperature = sampling.Temperature,
             TopP = sampling.TopP,
             TopK = sampling.TopK,
+            MinP = sampling.MinP,
+            RepeatPenalty = sampling.RepeatPenalty,
             Seed = sampling.Seed,
             LogitBias = bias,
         };

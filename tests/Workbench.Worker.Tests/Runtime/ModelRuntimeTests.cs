@@ -85,6 +85,37 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task An_answer_longer_than_the_context_stops_at_the_window_and_says_so()
+    {
+        await LoadAsync();
+        // Guards the test only: before the fix, llama.cpp's context shift never returned.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var chunks = new List<GenerationChunk>();
+
+        await foreach (var chunk in _runtime.GenerateAsync(Request(maxTokens: 1500), guard.Token))
+        {
+            chunks.Add(chunk);
+        }
+
+        var completion = Assert.IsType<GenerationCompletion>(chunks[^1].Completion);
+        Assert.Equal(GenerationOutcome.Completed, completion.Outcome);
+        Assert.True(completion.StoppedAtContextEnd);
+        Assert.Equal(512, completion.ContextSize);
+        Assert.Equal(511, completion.PromptTokens + completion.GeneratedTokens);
+    }
+
+    [Fact]
+    public async Task An_answer_within_the_context_is_not_marked_as_cut_off()
+    {
+        await LoadAsync();
+
+        var completion = (await CollectAsync(Request(maxTokens: 8)))[^1].Completion;
+
+        Assert.False(completion?.StoppedAtContextEnd);
+        Assert.Equal(512, completion?.ContextSize);
+    }
+
+    [Fact]
     public async Task Generating_without_a_loaded_model_fails_with_a_clear_message()
     {
         var chunks = await CollectAsync(Request(maxTokens: 4));
