@@ -6,6 +6,9 @@ public interface IWorkerClient
     /// <summary>Loads a model, replacing any loaded one; the worker answers when it is ready or has failed.</summary>
     Task<ModelLoadResult> LoadModel(ModelLoadRequest request);
 
+    /// <summary>Unloads the loaded model to free its memory; answers whether a model was loaded.</summary>
+    Task<bool> UnloadModel();
+
     /// <summary>Starts a generation; the worker streams its chunks back through <see cref="WorkerHubMethods.StreamGeneration"/>.</summary>
     Task StartGeneration(GenerationRequest request);
 

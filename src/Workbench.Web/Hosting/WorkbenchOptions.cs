@@ -25,6 +25,12 @@ public sealed class WorkbenchOptions
     /// <summary>Also list the models of Hugging Face's cache, LM Studio, Ollama and text-generation-webui (read-only).</summary>
     public bool DiscoverKnownStores { get; set; } = true;
 
+    /// <summary>
+    /// How long a loaded model may sit idle before it is unloaded, so the GPU is free for games and
+    /// other apps again; zero keeps it loaded until told otherwise.
+    /// </summary>
+    public TimeSpan ModelKeepAlive { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Folder of models the app generated itself.</summary>
     public string GeneratedModelsDirectory => Path.Combine(DataDirectory, "models");
 
@@ -51,6 +57,11 @@ internal sealed class WorkbenchOptionsValidator : IValidateOptions<WorkbenchOpti
         else if (!Path.IsPathFullyQualified(options.DataDirectory))
         {
             failures.Add($"Workbench:DataDirectory must be an absolute path; got '{options.DataDirectory}'.");
+        }
+
+        if (options.ModelKeepAlive < TimeSpan.Zero)
+        {
+            failures.Add($"Workbench:ModelKeepAlive must be zero (never unload) or a positive time such as 00:15:00; got '{options.ModelKeepAlive}'.");
         }
 
         for (var i = 0; i < options.ModelRoots.Count; i++)

@@ -38,7 +38,10 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<WorkerRegistry>();
+        services.TryAddSingleton<WorkerTurns>();
         services.TryAddSingleton<WorkerGateway>();
+        services.TryAddSingleton<ModelKeepAlive>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());
         services.TryAddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>("workers");

@@ -13,6 +13,7 @@ namespace Workbench.Web.Workers;
 public sealed partial class WorkerGateway(
     IHubContext<WorkerHub, IWorkerClient> hub,
     WorkerRegistry registry,
+    WorkerTurns turns,
     ILogger<WorkerGateway> logger)
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
@@ -26,10 +27,26 @@ public sealed partial class WorkerGateway(
             return ModelLoadResult.Failed("No worker is connected yet. The local worker may still be starting; see its status on the Chat page.");
         }
 
+        // A load waits its turn like a generation, so it never swaps the model under someone's answer.
+        await using var turn = await turns.WaitAsync(worker.ConnectionId, cancellationToken);
         registry.StartLoading(worker.ConnectionId, request.ModelPath);
         var result = await hub.Clients.Client(worker.ConnectionId).LoadModel(request).WaitAsync(cancellationToken);
         registry.SetLoadedModel(worker.ConnectionId, result.Succeeded ? result : null);
         return result;
+    }
+
+    /// <summary>Unloads the model of a worker (after any answer in progress) so its memory is free for other apps.</summary>
+    public async Task<bool> UnloadModelAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        if (registry.Find(connectionId) is null)
+        {
+            return false;
+        }
+
+        await using var turn = await turns.WaitAsync(connectionId, cancellationToken);
+        var unloaded = await hub.Clients.Client(connectionId).UnloadModel().WaitAsync(cancellationToken);
+        registry.SetLoadedModel(connectionId, null);
+        return unloaded;
     }
 
     /// <summary>
@@ -45,6 +62,23 @@ public sealed partial class WorkerGateway(
         if (worker is null)
         {
             yield return GenerationChunk.Final(GenerationCompletion.Failure("No worker is connected."));
+            yield break;
+        }
+
+        IAsyncDisposable turn;
+        try
+        {
+            turn = await turns.WaitAsync(worker.ConnectionId, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            turn = NoTurn.Instance;
+        }
+
+        await using var heldTurn = turn;
+        if (turn == NoTurn.Instance)
+        {
+            yield return GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, 0, 0, 0));
             yield break;
         }
 
@@ -132,6 +166,14 @@ public sealed partial class WorkerGateway(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the worker to cancel {RequestId}")]
     private static partial void LogCancelFailed(ILogger logger, Exception exception, Guid requestId);
+
+    /// <summary>Stands for a turn that was never granted (cancelled while waiting).</summary>
+    private sealed class NoTurn : IAsyncDisposable
+    {
+        public static readonly NoTurn Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     private sealed class PendingGeneration(string connectionId)
     {

@@ -7,7 +7,7 @@ using Workbench.Web.Telemetry;
 namespace Workbench.Web.Workers;
 
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
-public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, TelemetryStore telemetry) : Hub<IWorkerClient>
+public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, TelemetryStore telemetry) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself.</summary>
     public void Register(WorkerRegistration registration)
@@ -48,6 +48,7 @@ public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, Te
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         registry.Remove(Context.ConnectionId);
+        turns.Forget(Context.ConnectionId);
         gateway.FailPendingOf(Context.ConnectionId, exception is null
             ? "The worker disconnected before finishing."
             : $"The worker's connection was lost: {exception.Message}");

@@ -18,7 +18,8 @@ public sealed class WorkerRegistry(TimeProvider time)
     /// <summary>Records a worker's registration (again after a reconnect).</summary>
     public void Register(string connectionId, WorkerRegistration registration)
     {
-        _workers[connectionId] = new ConnectedWorker(connectionId, registration, time.GetUtcNow(), null);
+        var now = time.GetUtcNow();
+        _workers[connectionId] = new ConnectedWorker(connectionId, registration, now, null, IdleSince: now);
         Changed?.Invoke();
     }
 
@@ -42,6 +43,10 @@ public sealed class WorkerRegistry(TimeProvider time)
     /// <summary>Records how far a worker's load has come; a report arriving after the load ended is ignored.</summary>
     public void SetLoadProgress(string connectionId, LoadProgress progress) =>
         Update(connectionId, worker => worker.Loading?.ModelPath == progress.ModelPath ? worker with { Loading = progress } : worker);
+
+    /// <summary>Records that a worker started or finished a generation or load; finishing restarts the keep-alive clock.</summary>
+    public void SetBusy(string connectionId, bool busy) =>
+        Update(connectionId, worker => worker with { Busy = busy, IdleSince = busy ? worker.IdleSince : time.GetUtcNow() });
 
     /// <summary>Records what a worker's machine has.</summary>
     public void SetHardware(string connectionId, HardwareSnapshot snapshot) =>

@@ -35,6 +35,7 @@ internal sealed partial class HubConnectionService(
 
         connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
             request => runtime.LoadAsync(request, new ThrottledLoadProgress(connection, request.ModelPath, TimeProvider.System), stoppingToken));
+        connection.On(nameof(IWorkerClient.UnloadModel), () => runtime.UnloadAsync(stoppingToken));
         connection.On<GenerationRequest>(nameof(IWorkerClient.StartGeneration),
             request => StartGeneration(connection, request, stoppingToken));
         connection.On<Guid>(nameof(IWorkerClient.CancelGeneration), requestId =>

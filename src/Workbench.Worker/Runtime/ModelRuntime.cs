@@ -74,6 +74,28 @@ public sealed partial class ModelRuntime(
         }
     }
 
+    /// <summary>Frees the loaded model once the generation in progress (if any) ends; answers whether one was loaded.</summary>
+    public async Task<bool> UnloadAsync(CancellationToken cancellationToken)
+    {
+        await _modelGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded is not { } loaded)
+            {
+                return false;
+            }
+
+            _loaded = null;
+            loaded.Weights.Dispose();
+            LogUnloaded(logger, loaded.Path);
+            return true;
+        }
+        finally
+        {
+            _modelGate.Release();
+        }
+    }
+
     /// <summary>
     /// Streams the answer to a conversation. The stream always ends with one chunk that carries the
     /// completion (finished, cancelled or failed), so the caller never has to guess how it ended.
@@ -249,6 +271,9 @@ public sealed partial class ModelRuntime(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Path} in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string path, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Path}")]
+    private static partial void LogUnloaded(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Path} failed")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception, string path);

@@ -116,6 +116,18 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task Unloading_frees_the_model_and_later_answers_say_none_is_loaded()
+    {
+        await LoadAsync();
+
+        Assert.True(await _runtime.UnloadAsync(CancellationToken.None));
+        Assert.Null(_runtime.LoadedModelPath);
+        Assert.False(await _runtime.UnloadAsync(CancellationToken.None));
+        var completion = (await CollectAsync(Request(maxTokens: 4)))[^1].Completion;
+        Assert.Contains("No model is loaded", completion?.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Generating_without_a_loaded_model_fails_with_a_clear_message()
     {
         var chunks = await CollectAsync(Request(maxTokens: 4));

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Workbench.Core.Protocol;
+using Workbench.Web.Library;
+using Workbench.Web.Tests.TestSupport;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Workers;
+
+/// <summary>Several clients and the keep-alive sharing one real worker process over the real hub.</summary>
+public sealed class SharingTheWorkerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
+    private readonly RealWorkerServer _server = new("sharing", ("Workbench:ModelKeepAlive", "00:00:02"));
+
+    private WorkerGateway Gateway => _server.Services.GetRequiredService<WorkerGateway>();
+
+    private WorkerRegistry Registry => _server.Services.GetRequiredService<WorkerRegistry>();
+
+    public Task InitializeAsync() => RealWorkerServer.WaitUntilAsync(() => Registry.PickWorker() is not null, "the worker to connect");
+
+    [Fact]
+    public async Task Two_clients_at_once_are_answered_one_after_the_other_in_arrival_order()
+    {
+        await LoadDemoModelAsync();
+        var finished = new List<(string Who, long At)>();
+        var firstToken = new Dictionary<string, long>();
+
+        var firstIsReading = new TaskCompletionSource();
+        var secondIsWaiting = new TaskCompletionSource();
+
+        async Task AskAsync(string who, uint seed)
+        {
+            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", who)], new SamplingSettings { MaxTokens = 200, Seed = seed });
+            await foreach (var chunk in Gateway.GenerateAsync(request, CancellationToken.None))
+            {
+                lock (finished)
+                {
+                    if (chunk.TokenCount > 0)
+                    {
+                        firstToken.TryAdd(who, Stopwatch.GetTimestamp());
+                    }
+
+                    if (chunk.Completion is { } completion)
+                    {
+                        Assert.Equal(GenerationOutcome.Completed, completion.Outcome);
+                        Assert.Equal(200, completion.GeneratedTokens);
+                        finished.Add((who, Stopwatch.GetTimestamp()));
+                    }
+                }
+
+                if (who == "first" && firstIsReading.TrySetResult())
+                {
+                    // Hold the first answer open until the second request is in line behind it.
+                    await secondIsWaiting.Task;
+                }
+            }
+        }
+
+        var first = AskAsync("first", 1);
+        await firstIsReading.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var second = AskAsync("second", 2);
+        var turns = _server.Services.GetRequiredService<WorkerTurns>();
+        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(Registry.PickWorker()!.ConnectionId) == 1, "the second request to queue");
+        secondIsWaiting.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["first", "second"], finished.Select(f => f.Who));
+        // Not interleaved: the second answer's first token came after the first answer was complete.
+        Assert.True(firstToken["second"] > finished[0].At);
+    }
+
+    [Fact]
+    public async Task An_idle_model_is_unloaded_after_the_keep_alive_and_a_new_message_loads_it_again()
+    {
+        await LoadDemoModelAsync();
+        await foreach (var _ in Gateway.GenerateAsync(Request(8), CancellationToken.None))
+        {
+        }
+
+        var idleSince = Stopwatch.GetTimestamp();
+        Assert.NotNull(_server.Services.GetRequiredService<ModelKeepAlive>().UnloadsAt(Registry.PickWorker()!));
+        await RealWorkerServer.WaitUntilAsync(() => Registry.PickWorker()!.LoadedModel is null, "the keep-alive to unload the model");
+        var unloadedAfter = Stopwatch.GetElapsedTime(idleSince);
+
+        Assert.InRange(unloadedAfter, KeepAlive - TimeSpan.FromMilliseconds(100), KeepAlive + TimeSpan.FromSeconds(5));
+        var afterUnload = await LastAsync(Gateway.GenerateAsync(Request(4), CancellationToken.None));
+        Assert.Equal(GenerationOutcome.Failed, afterUnload.Outcome);
+        Assert.Contains("No model is loaded", afterUnload.Error, StringComparison.Ordinal);
+
+        await LoadDemoModelAsync();
+        var again = await LastAsync(Gateway.GenerateAsync(Request(4), CancellationToken.None));
+        Assert.Equal(GenerationOutcome.Completed, again.Outcome);
+    }
+
+    [Fact]
+    public async Task Unloading_by_hand_frees_the_worker_and_says_whether_a_model_was_loaded()
+    {
+        await LoadDemoModelAsync();
+        var connection = Registry.PickWorker()!.ConnectionId;
+
+        Assert.True(await Gateway.UnloadModelAsync(connection, CancellationToken.None));
+        Assert.Null(Registry.PickWorker()!.LoadedModel);
+        Assert.False(await Gateway.UnloadModelAsync(connection, CancellationToken.None));
+    }
+
+    private async Task LoadDemoModelAsync()
+    {
+        var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var result = await Gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 512), CancellationToken.None);
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    private static GenerationRequest Request(int maxTokens) =>
+        new(Guid.NewGuid(), [new ChatTurn("user", "Hello")], new SamplingSettings { MaxTokens = maxTokens });
+
+    private static async Task<GenerationCompletion> LastAsync(IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        GenerationCompletion? completion = null;
+        await foreach (var chunk in chunks)
+        {
+            completion = chunk.Completion ?? completion;
+        }
+
+        return completion!;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+}
