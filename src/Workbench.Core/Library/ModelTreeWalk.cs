@@ -27,6 +27,7 @@ internal sealed class ModelTreeWalk
     private readonly string _root;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<string> _visited = new(PathComparer);
+    private string? _rootReal;
 
     public ModelTreeWalk(ModelScanOptions options, ModelSource source, string root, CancellationToken cancellationToken)
     {
@@ -39,7 +40,8 @@ internal sealed class ModelTreeWalk
     public IEnumerable<ModelCandidate> Run()
     {
         var start = new DirectoryInfo(_root);
-        return start.Exists ? Tree(start, _source, recognizeStores: true) : [];
+        _rootReal = start.Exists ? RealPath(start.FullName) : null;
+        return _rootReal is not null ? Tree(start, _source, recognizeStores: true) : [];
     }
 
     /// <summary>The usable files of a folder: not hidden, not being downloaded, not a link to nothing.</summary>
@@ -54,7 +56,7 @@ internal sealed class ModelTreeWalk
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var (folder, real, depth) = stack.Pop();
-            if (real is null || !_visited.Add(real) || List(folder) is not { } entries)
+            if (real is null || !InsideRoot(real) || !_visited.Add(real) || List(folder) is not { } entries)
             {
                 continue;
             }
@@ -80,7 +82,7 @@ internal sealed class ModelTreeWalk
                 continue;
             }
 
-            var files = Usable(entries.OfType<FileInfo>().ToList());
+            var files = Usable(entries.OfType<FileInfo>().Where(f => f.LinkTarget is null || InsideRoot(RealFilePath(f))).ToList());
             var isModelFolder = IsSafetensorsFolder(files);
             if (isModelFolder)
             {
@@ -358,6 +360,44 @@ internal sealed class ModelTreeWalk
         try
         {
             return child.LinkTarget is null ? Path.Combine(parentReal, child.Name) : RealPath(child.FullName);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether a real path is the root or below it (always true when links out of the root may be followed).</summary>
+    private bool InsideRoot(string? real)
+    {
+        if (_options.FollowLinksOutsideRoot)
+        {
+            return real is not null;
+        }
+
+        if (real is null || _rootReal is null)
+        {
+            return false;
+        }
+
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return real.Equals(_rootReal, comparison)
+            || real.StartsWith(Path.TrimEndingDirectorySeparator(_rootReal) + Path.DirectorySeparatorChar, comparison);
+    }
+
+    /// <summary>Where a linked file really is: its final target, with the links of its folder resolved too.</summary>
+    private static string? RealFilePath(FileInfo file)
+    {
+        try
+        {
+            var target = file.ResolveLinkTarget(returnFinalTarget: true);
+            return target?.FullName is { } full && Path.GetDirectoryName(full) is { } folder && RealPath(folder) is { } realFolder
+                ? Path.Combine(realFolder, Path.GetFileName(full))
+                : null;
         }
         catch (IOException)
         {

@@ -84,14 +84,56 @@ public sealed class ModelFileScannerTests
     }
 
     [Fact]
-    public void A_symlinked_folder_outside_the_root_is_followed()
+    public void A_symlinked_folder_that_leaves_the_root_is_not_followed()
     {
         using var root = new TempDirectory();
         using var elsewhere = new TempDirectory();
         GgufFixtures.WriteModel(Path.Combine(elsewhere.Path, "m.gguf"));
         Directory.CreateSymbolicLink(Path.Combine(root.Path, "linked"), elsewhere.Path);
 
+        Assert.Empty(Candidates(root.Path));
+    }
+
+    [Fact]
+    public void A_symlinked_file_that_leaves_the_root_is_not_listed_even_through_a_chain_of_links()
+    {
+        using var root = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        var secret = Path.Combine(elsewhere.Path, "secret.gguf");
+        GgufFixtures.WriteModel(secret);
+        GgufFixtures.WriteModel(Path.Combine(root.Path, "real.gguf"));
+        File.CreateSymbolicLink(Path.Combine(root.Path, "direct.gguf"), secret);
+        File.CreateSymbolicLink(Path.Combine(root.Path, "hop.gguf"), Path.Combine(root.Path, "direct.gguf"));
+        File.CreateSymbolicLink(Path.Combine(root.Path, "relative.gguf"), Path.Combine("..", Path.GetFileName(elsewhere.Path), "secret.gguf"));
+
         var candidate = Assert.Single(Candidates(root.Path));
+
+        Assert.Equal("real", candidate.Name);
+    }
+
+    [Fact]
+    public void Links_that_stay_inside_the_root_are_followed()
+    {
+        using var root = new TempDirectory();
+        GgufFixtures.WriteModel(Path.Combine(root.Path, "store", "m.gguf"));
+        Directory.CreateSymbolicLink(Path.Combine(root.Path, "shortcut"), Path.Combine(root.Path, "store"));
+        File.CreateSymbolicLink(Path.Combine(root.Path, "alias.gguf"), Path.Combine(root.Path, "store", "m.gguf"));
+
+        var names = Candidates(root.Path).Select(c => c.Name).Order(StringComparer.Ordinal);
+
+        // The folder is visited once (through whichever path comes first); the file link is its own entry.
+        Assert.Equal(["alias", "m"], names);
+    }
+
+    [Fact]
+    public void A_symlinked_folder_outside_the_root_is_followed_when_the_owner_allows_it()
+    {
+        using var root = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        GgufFixtures.WriteModel(Path.Combine(elsewhere.Path, "m.gguf"));
+        Directory.CreateSymbolicLink(Path.Combine(root.Path, "linked"), elsewhere.Path);
+
+        var candidate = Assert.Single(new ModelFileScanner(new ModelScanOptions { FollowLinksOutsideRoot = true }).FindCandidates(root.Path));
 
         Assert.Equal(Path.Combine(root.Path, "linked", "m.gguf"), candidate.PrimaryPath);
     }
