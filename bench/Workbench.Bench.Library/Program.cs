@@ -28,9 +28,10 @@ internal static class LibraryBenchmark
             var options = new WorkbenchOptions { DataDirectory = Path.Combine(temp.FullName, "data"), DiscoverKnownStores = false, GenerateDemoModel = false };
             options.ModelRoots.Add(root);
             var wrapped = Options.Create(options);
+            var database = new WorkbenchDatabase(wrapped);
             var scanner = new LibraryScanService(
-                wrapped,
-                new LibraryStore(new WorkbenchDatabase(wrapped), TimeProvider.System),
+                new ModelRootCatalog(wrapped, new ModelRootStore(database, TimeProvider.System)),
+                new LibraryStore(database, TimeProvider.System),
                 new LibraryIndex(),
                 new DemoModelProvisioner(wrapped, new LocalModelFiles(wrapped), NullLogger<DemoModelProvisioner>.Instance),
                 TimeProvider.System,

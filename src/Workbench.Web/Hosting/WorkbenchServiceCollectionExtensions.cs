@@ -60,6 +60,9 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
+        services.TryAddSingleton<ModelRootStore>();
+        services.TryAddSingleton<ModelRootCatalog>();
+        services.AddHostedService<ModelRootWatcher>();
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Workbench.Web.Library;
 /// Models whose files did not change (same fingerprint) are taken from the index without parsing.
 /// </summary>
 public sealed partial class LibraryScanService(
-    IOptions<WorkbenchOptions> options,
+    ModelRootCatalog roots,
     LibraryStore store,
     LibraryIndex index,
     DemoModelProvisioner demoModel,
@@ -30,23 +30,11 @@ public sealed partial class LibraryScanService(
     /// <summary>Asks for a rescan; a request while one is already queued is merged into it.</summary>
     public void RequestRescan() => _requests.Writer.TryWrite(true);
 
-    /// <summary>The folders scanned: configured roots, the generated-models folder and other tools' stores.</summary>
-    public IReadOnlyList<ModelStoreRoot> Roots()
-    {
-        var roots = options.Value.ModelRoots.Select(r => new ModelStoreRoot(r, ModelSource.ModelRoot)).ToList();
-        roots.Add(new ModelStoreRoot(options.Value.GeneratedModelsDirectory, ModelSource.ModelRoot));
-        if (options.Value.DiscoverKnownStores)
-        {
-            roots.AddRange(KnownModelStores.Discover(ModelStoreEnvironment.FromCurrentProcess()));
-        }
-
-        return [.. roots.Where(r => Directory.Exists(r.Path)).DistinctBy(r => Path.GetFullPath(r.Path))];
-    }
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         index.Replace(await store.LoadAllAsync(stoppingToken));
+        roots.Changed += RequestRescan;
         RequestRescan();
         await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken))
         {
@@ -70,24 +58,32 @@ public sealed partial class LibraryScanService(
             var known = await store.LoadFingerprintsAsync(cancellationToken);
             var changed = new Dictionary<string, ModelDescriptor>(StringComparer.Ordinal);
             var present = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var root in Roots())
+
+            // Walk first (cheap: folder listings and file sizes), so the bar can show parsed of total.
+            var candidates = new List<ModelCandidate>();
+            foreach (var root in await roots.ScanRootsAsync(cancellationToken))
             {
                 foreach (var candidate in _scanner.FindCandidates(root, cancellationToken))
                 {
-                    seen++;
-                    if (present.Add(candidate.Id) && known.GetValueOrDefault(candidate.Id) != candidate.Fingerprint)
+                    if (present.Add(candidate.Id))
                     {
-                        changed[candidate.Id] = await Task.Run(() => ModelFileScanner.Describe(candidate), cancellationToken);
-                        changedCount++;
-                    }
-
-                    parsed++;
-                    if (time.GetElapsedTime(lastReport) >= ProgressInterval)
-                    {
-                        lastReport = time.GetTimestamp();
-                        Report(new LibraryScanStatus(true, seen, parsed, changedCount, candidate.PrimaryPath, started, Status.FinishedAt, null));
+                        candidates.Add(candidate);
+                        seen++;
+                        ReportEvery(ref lastReport, new LibraryScanStatus(true, seen, 0, 0, candidate.PrimaryPath, started, Status.FinishedAt, null));
                     }
                 }
+            }
+
+            foreach (var candidate in candidates)
+            {
+                if (known.GetValueOrDefault(candidate.Id) != candidate.Fingerprint)
+                {
+                    changed[candidate.Id] = await Task.Run(() => ModelFileScanner.Describe(candidate), cancellationToken);
+                    changedCount++;
+                }
+
+                parsed++;
+                ReportEvery(ref lastReport, new LibraryScanStatus(true, seen, parsed, changedCount, candidate.PrimaryPath, started, Status.FinishedAt, null));
             }
 
             await store.SaveScanAsync(changed.Values, present, cancellationToken);
@@ -104,6 +100,15 @@ public sealed partial class LibraryScanService(
         {
             LogScanFailed(logger, ex);
             Report(new LibraryScanStatus(false, seen, parsed, changedCount, null, started, time.GetUtcNow(), ex.Message));
+        }
+    }
+
+    private void ReportEvery(ref long lastReport, LibraryScanStatus status)
+    {
+        if (time.GetElapsedTime(lastReport) >= ProgressInterval)
+        {
+            lastReport = time.GetTimestamp();
+            Report(status);
         }
     }
 

@@ -93,14 +93,69 @@ public sealed class LibraryScanServiceTests : IDisposable
         Assert.Equal(parsed.Tensors, stored.Tensors);
     }
 
+    [Fact]
+    public async Task A_folder_added_on_the_settings_page_is_scanned_and_its_models_leave_when_it_is_removed()
+    {
+        var (scanner, index, catalog) = CreateWithCatalog();
+        var extra = Directory.CreateDirectory(Path.Combine(_temp.FullName, "extra")).FullName;
+        DemoModelGenerator.Write(Path.Combine(extra, "gamma.gguf"));
+
+        Assert.Null(await catalog.AddAsync(extra + Path.DirectorySeparatorChar));
+        await scanner.ScanAsync(CancellationToken.None);
+        Assert.Contains(index.Models, m => m.PrimaryPath == Path.Combine(extra, "gamma.gguf"));
+
+        Assert.True(await catalog.RemoveAsync(extra));
+        await scanner.ScanAsync(CancellationToken.None);
+        Assert.DoesNotContain(index.Models, m => m.PrimaryPath.StartsWith(extra, StringComparison.Ordinal));
+        Assert.Equal(3, index.Models.Count);
+    }
+
+    [Fact]
+    public async Task Progress_counts_the_models_found_then_those_read()
+    {
+        var time = new SteppingTime(TimeSpan.FromMilliseconds(150));
+        var (scanner, _, _) = CreateWithCatalog(time);
+        var reports = new List<LibraryScanStatus>();
+        scanner.Changed += () => reports.Add(scanner.Status);
+
+        await scanner.ScanAsync(CancellationToken.None);
+
+        var during = reports.Where(r => r.IsScanning && r.FilesSeen > 0).ToList();
+        // Found first (nothing read yet), then read with the total known: the bar moves from 0 to 100 %.
+        Assert.Contains(during, r => r.FilesParsed == 0);
+        Assert.Equal([1, 2, 3], during.Where(r => r.FilesParsed > 0).Select(r => r.FilesParsed));
+        Assert.All(during.Where(r => r.FilesParsed > 0), r => Assert.Equal(3, r.FilesSeen));
+        Assert.Equal(100, reports[^1].Percent);
+    }
+
     private (LibraryScanService Scanner, LibraryIndex Index) Create()
     {
+        var (scanner, index, _) = CreateWithCatalog();
+        return (scanner, index);
+    }
+
+    private (LibraryScanService Scanner, LibraryIndex Index, ModelRootCatalog Catalog) CreateWithCatalog(TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
         var options = Options.Create(_options);
         var database = new WorkbenchDatabase(options);
         var index = new LibraryIndex();
         var demo = new DemoModelProvisioner(options, new LocalModelFiles(options), NullLogger<DemoModelProvisioner>.Instance);
-        var scanner = new LibraryScanService(options, new LibraryStore(database, TimeProvider.System), index, demo, TimeProvider.System, NullLogger<LibraryScanService>.Instance);
-        return (scanner, index);
+        var catalog = new ModelRootCatalog(options, new ModelRootStore(database, time));
+        var scanner = new LibraryScanService(catalog, new LibraryStore(database, time), index, demo, time, NullLogger<LibraryScanService>.Instance);
+        return (scanner, index, catalog);
+    }
+
+    /// <summary>A clock that moves on by a fixed step each time it is read, so every progress report is due.</summary>
+    private sealed class SteppingTime(TimeSpan step) : TimeProvider
+    {
+        private long _ticks = DateTimeOffset.UnixEpoch.UtcTicks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, step.Ticks), TimeSpan.Zero);
     }
 
     public void Dispose()
