@@ -38,4 +38,61 @@ public sealed class ModelsPageTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByTestId("model-error-chip")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
     }
+
+    [Fact]
+    public async Task A_folder_added_in_settings_is_scanned_with_a_moving_progress_bar_and_fit_badges()
+    {
+        using var bulk = new TempFolder("workbench-e2e-bulk-");
+        var template = Path.Combine(bulk.Path, "template.bin");
+        Workbench.Core.DemoModel.DemoModelGenerator.Write(template);
+        for (var i = 0; i < BulkModels; i++)
+        {
+            File.Copy(template, Path.Combine(bulk.Path, $"bulk-{i:D4}.gguf"));
+        }
+
+        var models = await browser.OpenAsync("/models");
+        await Assertions.Expect(models.GetByTestId("scan-summary")).ToContainTextAsync("last scan", new() { Timeout = 30_000 });
+        // Record every value the bar shows, in the page itself, so no update is missed between polls.
+        await models.EvaluateAsync("""
+            () => {
+                window.__progress = [];
+                setInterval(() => {
+                    const bar = document.querySelector('[data-testid=scan-progress]');
+                    const value = bar?.getAttribute('aria-valuenow') ?? bar?.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow');
+                    if (value !== null && value !== undefined && window.__progress.at(-1) !== value) window.__progress.push(value);
+                }, 10);
+            }
+            """);
+
+        var settings = await browser.OpenAsync("/settings");
+        await settings.Locator("input[data-testid=new-root]").FillAsync(bulk.Path);
+        await settings.GetByTestId("add-root").ClickAsync();
+        await Assertions.Expect(settings.GetByTestId("model-roots")).ToContainTextAsync(bulk.Path);
+
+        try
+        {
+            await Assertions.Expect(models.GetByTestId("scan-summary")).ToContainTextAsync($"parsed {BulkModels} changed", new() { Timeout = 60_000 });
+            var seen = (await models.EvaluateAsync<string[]>("() => window.__progress")).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.True(seen.Count(v => v > 0 && v < 100) >= 2, $"the bar showed {string.Join(", ", seen)}");
+            Assert.Equal(seen.Order(), seen);
+            await Assertions.Expect(models.GetByTestId("fit-badge").First).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await settings.GetByTestId("remove-root").ClickAsync();
+            await Assertions.Expect(settings.GetByTestId("model-roots")).Not.ToContainTextAsync(bulk.Path);
+            await Assertions.Expect(models.GetByTestId("scan-summary")).ToContainTextAsync($"{WorkbenchServer.LibraryModelNames.Length + 1} models", new() { Timeout = 30_000 });
+        }
+    }
+
+    private const int BulkModels = 600;
+
+    private sealed class TempFolder(string prefix) : IDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory(prefix);
+
+        public string Path => _folder.FullName;
+
+        public void Dispose() => _folder.Delete(recursive: true);
+    }
 }

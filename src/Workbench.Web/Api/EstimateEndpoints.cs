@@ -38,7 +38,7 @@ public static class EstimateEndpoints
             .WithTags("Estimation")
             .WithName("EstimateModel")
             .WithSummary("Memory needed to run a library model with these settings, and whether it fits.")
-            .WithDescription("Without vramBytes the estimate is for the CPU only until GPU detection reports to the dashboard.");
+            .WithDescription("Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone.");
         return endpoints;
     }
 
@@ -46,6 +46,7 @@ public static class EstimateEndpoints
         string id,
         LibraryIndex index,
         EstimationModelSource source,
+        LibraryFit fit,
         int? context,
         string? kvCache,
         bool? flashAttention,
@@ -97,8 +98,10 @@ public static class EstimateEndpoints
             FlashAttention = flashAttention ?? true,
             GpuLayers = layers,
         };
-        IReadOnlyList<GpuBudget> gpus = vramBytes is { } vram and > 0 ? [new GpuBudget("GPU", vram)] : [];
-        var estimate = MemoryEstimator.Estimate(model, settings, gpus);
+        // An explicit VRAM figure is a what-if question; otherwise the chat worker's detected GPUs and RAM.
+        var detected = vramBytes is null ? fit.Budget() : null;
+        IReadOnlyList<GpuBudget> gpus = vramBytes is { } vram ? (vram > 0 ? [new GpuBudget("GPU", vram)] : []) : detected?.Gpus ?? [];
+        var estimate = MemoryEstimator.Estimate(model, settings, gpus, detected?.AvailableRamBytes);
         return TypedResults.Ok(new EstimateResponse(
             descriptor.Id,
             estimate.Context.ContextCells,

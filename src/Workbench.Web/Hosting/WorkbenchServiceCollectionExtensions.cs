@@ -59,6 +59,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<LibraryIndex>();
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
+        services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
         services.TryAddSingleton<ModelRootStore>();
         services.TryAddSingleton<ModelRootCatalog>();

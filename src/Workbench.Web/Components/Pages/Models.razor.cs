@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Workbench.Core.Library;
+using Workbench.Web.Estimation;
 using Workbench.Web.Library;
+using Workbench.Web.Workers;
 
 namespace Workbench.Web.Components.Pages;
 
@@ -9,10 +11,22 @@ public sealed partial class Models : IDisposable
 {
     private string? _search;
     private string? _format;
+    private DetectedBudget? _budget;
 
     [Inject] public required LibraryIndex Index { get; init; }
 
     [Inject] public required LibraryScanService Scanner { get; init; }
+
+    [Inject] public required LibraryFit Fit { get; init; }
+
+    [Inject] public required WorkerRegistry Workers { get; init; }
+
+    private string FitTitle => _budget switch
+    {
+        null => "Fits?",
+        { Gpus.Count: 0 } => $"Fits? (CPU, {LibraryFit.DefaultContext} ctx)",
+        { } b => $"Fits {b.Gpus[0].Name.Split(' ')[0]}? ({LibraryFit.DefaultContext} ctx)",
+    };
 
     private IEnumerable<ModelDescriptor> FilteredModels =>
         _format is null ? Index.Models : Index.Models.Where(m => m.Format.ToString() == _format);
@@ -29,6 +43,19 @@ public sealed partial class Models : IDisposable
     {
         Index.Changed += Refresh;
         Scanner.Changed += Refresh;
+        Workers.Changed += OnWorkersChanged;
+        _budget = Fit.Budget();
+    }
+
+    private void OnWorkersChanged()
+    {
+        // Only a new hardware report changes the badges; loads and progress do not.
+        var budget = Fit.Budget();
+        if (budget != _budget)
+        {
+            _budget = budget;
+            Refresh();
+        }
     }
 
     private bool Matches(ModelDescriptor model) => ModelSearch.Matches(model, _search);
@@ -40,5 +67,6 @@ public sealed partial class Models : IDisposable
     {
         Index.Changed -= Refresh;
         Scanner.Changed -= Refresh;
+        Workers.Changed -= OnWorkersChanged;
     }
 }

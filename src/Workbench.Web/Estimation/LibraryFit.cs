@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Workbench.Core.Estimation;
+using Workbench.Core.Library;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Estimation;
+
+/// <summary>
+/// "Will it fit?" for every library model on the chat worker's first GPU, at a typical context
+/// (<see cref="DefaultContext"/> or the model's own maximum when smaller). Answers are cached per model and budget.
+/// </summary>
+public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource source)
+{
+    /// <summary>The context the badge assumes: what most chats use.</summary>
+    public const int DefaultContext = 4096;
+
+    private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram), FitVerdict?> _cache = new();
+
+    /// <summary>The detected budget of the chat worker, or null before it has reported its hardware.</summary>
+    public DetectedBudget? Budget() =>
+        workers.PickWorker() is { Hardware: { } hardware } worker ? DetectedBudget.From(hardware, worker.Registration.ProcessId) : null;
+
+    /// <summary>The verdict for a model on GPU0 (CPU only when there is none), or null when it cannot be estimated.</summary>
+    public FitVerdict? For(ModelDescriptor model, DetectedBudget? budget)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (budget is null)
+        {
+            return null;
+        }
+
+        var gpu = budget.Gpus.Count > 0 ? budget.Gpus[0] : null;
+        return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes), _ =>
+        {
+            if (source.For(model).Model is not { } estimation)
+            {
+                return null;
+            }
+
+            var context = model.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(DefaultContext, max) : DefaultContext;
+            var settings = RunSettings.Default with { ContextLength = context };
+            return MemoryEstimator.Estimate(estimation, settings, gpu is null ? [] : [gpu], budget.AvailableRamBytes).Verdict;
+        });
+    }
+}

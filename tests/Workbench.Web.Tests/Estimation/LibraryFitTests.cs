@@ -1,0 +1,102 @@
+using Workbench.Core.DemoModel;
+using Workbench.Core.Estimation;
+using Workbench.Core.Hardware;
+using Workbench.Core.Library;
+using Workbench.Core.Protocol;
+using Workbench.Web.Estimation;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Estimation;
+
+/// <summary>The Models page's "fits?" badge from a worker's hardware report and a real generated GGUF file.</summary>
+public sealed class LibraryFitTests : IDisposable
+{
+    private const int WorkerPid = 4242;
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-fit-");
+    private readonly WorkerRegistry _registry = new(TimeProvider.System);
+    private readonly LibraryFit _fit;
+    private readonly ModelDescriptor _model;
+
+    public LibraryFitTests()
+    {
+        _fit = new LibraryFit(_registry, new EstimationModelSource());
+        var path = Path.Combine(_temp.FullName, "tiny.gguf");
+        DemoModelGenerator.Write(path);
+        _model = ModelFileScanner.Describe(new ModelFileScanner().FindCandidates(_temp.FullName).Single());
+    }
+
+    [Fact]
+    public void Before_the_worker_reports_its_hardware_there_is_no_badge() =>
+        Assert.Null(_fit.For(_model, _fit.Budget()));
+
+    [Fact]
+    public void A_small_model_fits_fully_on_an_eight_gigabyte_gpu()
+    {
+        Report(Gpu(totalGib: 8, freeGib: 7));
+
+        var verdict = _fit.For(_model, _fit.Budget());
+
+        Assert.Equal(FitKind.FitsFully, verdict?.Kind);
+    }
+
+    [Fact]
+    public void Without_a_gpu_the_badge_says_cpu_only()
+    {
+        Report();
+
+        Assert.Equal(FitKind.CpuOnly, _fit.For(_model, _fit.Budget())?.Kind);
+    }
+
+    [Fact]
+    public void Memory_the_worker_already_holds_counts_as_free_because_a_load_replaces_its_model()
+    {
+        var gpu = Gpu(totalGib: 8, freeGib: 1) with
+        {
+            Processes = [new GpuProcessMemory(WorkerPid, 5L << 30, "dotnet"), new GpuProcessMemory(77, 2L << 30, "game")],
+        };
+
+        var budget = DetectedBudget.From(Snapshot(gpu), WorkerPid);
+
+        var only = Assert.Single(budget.Gpus);
+        Assert.Equal(6L << 30, only.FreeBytes);
+        Assert.Equal("GPU0 RTX Test", only.Name);
+        Assert.Equal(20L << 30, budget.AvailableRamBytes);
+    }
+
+    [Fact]
+    public void A_gpu_too_small_for_the_whole_model_gets_a_partial_or_cpu_badge_not_fits()
+    {
+        Report(Gpu(totalGib: 0.001, freeGib: 0.001));
+
+        var verdict = _fit.For(_model, _fit.Budget());
+
+        Assert.NotNull(verdict);
+        Assert.NotEqual(FitKind.FitsFully, verdict.Kind);
+    }
+
+    private static GpuInfo Gpu(double totalGib, double freeGib) => new()
+    {
+        Index = 0,
+        Name = "RTX Test",
+        MemoryTotalBytes = (long)(totalGib * (1L << 30)),
+        MemoryFreeBytes = (long)(freeGib * (1L << 30)),
+    };
+
+    private static HardwareSnapshot Snapshot(params GpuInfo[] gpus) => new()
+    {
+        HostName = "box",
+        CapturedAt = DateTimeOffset.UnixEpoch,
+        Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
+        Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 20L << 30 },
+        Software = new SoftwareInfo("Linux", ".NET 10", "Cpu"),
+        Gpus = gpus,
+    };
+
+    private void Report(params GpuInfo[] gpus)
+    {
+        _registry.Register("c1", new WorkerRegistration("w1", "box", WorkerPid, "Cpu", "1.0", null));
+        _registry.SetHardware("c1", Snapshot(gpus));
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+}
