@@ -2,11 +2,13 @@ using Workbench.Core.Protocol;
 using Workbench.Web.Api;
 using Workbench.Web.Components;
 using Workbench.Web.Hosting;
+using Workbench.Web.Security;
 using Workbench.Web.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddWorkbenchOptions(builder.Configuration)
+    .AddWorkbenchSecurity(builder.Configuration)
     .AddWorkbenchLibrary()
     .AddWorkbenchWorkers()
     .AddWorkbenchUi();
@@ -18,14 +20,16 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseWorkbenchSecurity();
 app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapHealthChecks("/healthz");
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapSignIn();
 app.MapOpenApi();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
-app.MapHub<WorkerHub>(WorkerHubMethods.Path);
+app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -6,6 +6,9 @@ namespace Workbench.Core.Protocol;
 /// </summary>
 public static class WorkerHubMethods
 {
+    /// <summary>HTTP header in which a worker presents the shared secret when it connects.</summary>
+    public const string SecretHeader = "X-Workbench-Worker-Secret";
+
     /// <summary>Path of the hub on the web host.</summary>
     public const string Path = "/hubs/worker";
 

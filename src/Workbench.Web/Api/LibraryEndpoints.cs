@@ -25,6 +25,7 @@ public static class LibraryEndpoints
                 scanner.RequestRescan();
                 return TypedResults.Accepted("/workbench/v1/library/scan", scanner.Status);
             })
+            .RequireAuthorization(Hosting.WorkbenchSecurityExtensions.OwnerPolicy)
             .WithName("RescanLibrary")
             .WithSummary("Starts a rescan in the background; poll the scan status.");
         api.MapGet("/library/scan", (LibraryScanService scanner) => scanner.Status)

@@ -34,6 +34,8 @@ public static class WorkbenchServiceCollectionExtensions
         {
             // A streamed answer is a running invocation; let registration and other calls pass beside it.
             hub.MaximumParallelInvocationsPerClient = 8;
+            // A hardware report with many GPU processes is the largest message; anything far bigger is not a worker's.
+            hub.MaximumReceiveMessageSize = 1024 * 1024;
         });
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.TryAddSingleton<TelemetryStore>();
@@ -70,7 +72,9 @@ public static class WorkbenchServiceCollectionExtensions
     /// <summary>Blazor, MudBlazor and per-circuit state.</summary>
     public static IServiceCollection AddWorkbenchUi(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            // The browser sends clicks and text; 64 KiB leaves room for a long chat message and no more.
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 64 * 1024);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddMudServices();

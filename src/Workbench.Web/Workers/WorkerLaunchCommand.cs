@@ -9,7 +9,7 @@ internal static class WorkerLaunchCommand
     private const string WorkerAssemblyName = "Workbench.Worker.dll";
 
     /// <summary>The start info for a worker that connects to <paramref name="hubUrl"/> and watches this process.</summary>
-    public static ProcessStartInfo Create(WorkerSupervisorOptions options, Uri hubUrl)
+    public static ProcessStartInfo Create(WorkerSupervisorOptions options, Uri hubUrl, string secret)
     {
         var assembly = ResolveWorkerAssembly(options);
         var start = new ProcessStartInfo(ResolveDotnetHost())
@@ -22,6 +22,8 @@ internal static class WorkerLaunchCommand
         start.ArgumentList.Add(assembly);
         start.ArgumentList.Add($"--Workbench:Worker:HubUrl={hubUrl}");
         start.ArgumentList.Add($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}");
+        // In the environment, not the command line, which every user of the machine can read.
+        start.Environment["Workbench__Worker__Secret"] = secret;
         return start;
     }
 

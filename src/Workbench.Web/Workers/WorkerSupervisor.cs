@@ -13,6 +13,7 @@ public sealed partial class WorkerSupervisor(
     IOptions<WorkerSupervisorOptions> options,
     IOptions<WorkbenchOptions> workbench,
     IServer server,
+    Workbench.Web.Security.WorkerSecret secret,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<WorkerSupervisor> logger) : BackgroundService
@@ -89,7 +90,7 @@ public sealed partial class WorkerSupervisor(
         ProcessStartInfo start;
         try
         {
-            start = WorkerLaunchCommand.Create(options.Value, hubUrl);
+            start = WorkerLaunchCommand.Create(options.Value, hubUrl, secret.Value);
         }
         catch (FileNotFoundException ex)
         {

@@ -29,7 +29,13 @@ internal sealed partial class HubConnectionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(options.Value.HubUrl)
+            .WithUrl(options.Value.HubUrl, http =>
+            {
+                if (options.Value.Secret is { Length: > 0 } secret)
+                {
+                    http.Headers[WorkerHubMethods.SecretHeader] = secret;
+                }
+            })
             .WithAutomaticReconnect(new ForeverRetryPolicy(ReconnectDelays))
             .Build();
 

@@ -13,6 +13,12 @@ public sealed class WorkerOptions
     [Url(ErrorMessage = "Workbench:Worker:HubUrl must be an absolute http(s) URL.")]
     public string HubUrl { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The dashboard's worker secret (its <c>Workbench:Access:WorkerSecret</c>, or the generated
+    /// <c>security/worker.secret</c> in its data folder); the local worker gets it from its supervisor.
+    /// </summary>
+    public string? Secret { get; set; }
+
     /// <summary>When set, the worker exits once this process (the supervising web host) is gone.</summary>
     public int? ParentProcessId { get; set; }
 

@@ -15,6 +15,7 @@ public sealed class ShellTests : IAsyncLifetime
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.AddAuthorization().SetAuthorized("owner");
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         return Task.CompletedTask;
     }

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Workbench.Web.Tests.TestSupport;
@@ -38,6 +41,16 @@ public sealed class RealWorkerServer : IAsyncDisposable
 
     /// <summary>A client for the server's HTTP endpoints.</summary>
     public HttpClient CreateClient() => _factory.CreateClient();
+
+    /// <summary>A client with its own cookie jar that does not follow redirects, like a separate browser whose steps a test checks.</summary>
+    public HttpClient CreateBrowserLikeClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    /// <summary>Where Kestrel listens, e.g. http://127.0.0.1:41234.</summary>
+    public Uri BaseAddress => new(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Polls <paramref name="condition"/> until it holds, failing after 60 s with <paramref name="what"/>.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -42,10 +42,12 @@ public sealed class WorkerSupervisorTests
     }
 
     [Fact]
-    public void The_worker_is_told_the_hub_url_and_the_parent_to_watch()
+    public void The_worker_is_told_the_hub_url_and_the_parent_to_watch_and_gets_the_secret_out_of_sight()
     {
-        var start = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), new Uri("http://127.0.0.1:5080/hubs/worker"));
+        var start = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), new Uri("http://127.0.0.1:5080/hubs/worker"), "s3cret-s3cret-s3cret");
 
+        Assert.Equal("s3cret-s3cret-s3cret", start.Environment["Workbench__Worker__Secret"]);
+        Assert.DoesNotContain(start.ArgumentList, a => a.Contains("s3cret", StringComparison.Ordinal));
         Assert.Contains("--Workbench:Worker:HubUrl=http://127.0.0.1:5080/hubs/worker", start.ArgumentList);
         Assert.Contains($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}", start.ArgumentList);
         Assert.True(File.Exists(start.FileName) || start.FileName == "dotnet", start.FileName);
