@@ -22,6 +22,8 @@ public sealed partial class ComposeFileTests
         ["Workbench__DataDirectory"] = "Workbench:DataDirectory, the data folder: SQLite, keys, generated models, logs",
         ["Workbench__ModelRoots__0"] = "Workbench:ModelRoots:0, the first folder searched for GGUF models",
         ["ASPNETCORE_HTTP_PORTS"] = "the HTTP port(s) Kestrel listens on",
+        ["Workbench__Access__AllowLoopbackWithoutSignIn"] = "Workbench:Access:AllowLoopbackWithoutSignIn, off in a container",
+        ["Workbench__Access__AllowedHosts__0"] = "Workbench:Access:AllowedHosts:0, the host names answered",
     };
 
     private readonly ComposeFile _compose = ComposeFile.Load(RepositoryRoot.PathOf("compose.yaml"));
@@ -105,6 +107,7 @@ public sealed partial class ComposeFileTests
     [InlineData("Workbench__DataDirectory", DataFolder)]
     [InlineData("Workbench__ModelRoots__0", ModelsFolder)]
     [InlineData("ASPNETCORE_HTTP_PORTS", ContainerPort)]
+    [InlineData("Workbench__Access__AllowLoopbackWithoutSignIn", "false")]
     public void Environment_points_configuration_key_at_the_container_layout(string key, string expected)
     {
         Assert.Equal(expected, Assert.Contains(key, Workbench.Environment));
