@@ -2,10 +2,13 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Workbench.Core.DemoModel;
+using Workbench.Core.Hardware;
+using Workbench.Core.Protocol;
 using Workbench.Core.Library;
 using Workbench.Web.Components.Pages;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
+using Workbench.Web.Workers;
 
 namespace Workbench.Web.Tests.Estimation;
 
@@ -14,6 +17,7 @@ public sealed class ComparePageTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-compare-");
+    private readonly WorkerRegistry _workers = new(TimeProvider.System);
 
     public Task InitializeAsync()
     {
@@ -26,7 +30,9 @@ public sealed class ComparePageTests : IAsyncLifetime
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(library);
-        _context.Services.AddSingleton(new EstimationModelSource());
+        var source = new EstimationModelSource();
+        _context.Services.AddSingleton(source);
+        _context.Services.AddSingleton(new LibraryFit(_workers, source));
         return Task.CompletedTask;
     }
 
@@ -46,7 +52,7 @@ public sealed class ComparePageTests : IAsyncLifetime
         var page = _context.Render<Compare>();
         Assert.Contains(Verdicts(page), v => v == "FitsFully");
 
-        page.Find("[data-testid=vram-0]").Click();
+        page.Find("[data-testid=gpu-none]").Click();
 
         Assert.All(Verdicts(page), v => Assert.Equal("CpuOnly", v));
     }
@@ -61,6 +67,40 @@ public sealed class ComparePageTests : IAsyncLifetime
         page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.KvCacheType.Q4_0));
 
         Assert.NotEqual(before, LastCellText(page));
+    }
+
+    [Fact]
+    public void The_detected_gpu_is_chosen_first_and_a_cell_explains_its_parts_and_speed()
+    {
+        _workers.Register("c1", new WorkerRegistration("w", "box", 7, "Cuda12", "1.0", null));
+        _workers.SetHardware("c1", new HardwareSnapshot
+        {
+            HostName = "box",
+            CapturedAt = DateTimeOffset.UnixEpoch,
+            Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
+            Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 24L << 30 },
+            Software = new SoftwareInfo("Linux", ".NET 10", "Cuda12"),
+            // 8 GiB free, 1 GHz memory clock on a 256-bit bus: 64 GB/s theoretical.
+            Gpus = [new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = 8L << 30, MaxMemoryClockMhz = 1000, MemoryBusWidthBits = 256 }],
+        });
+
+        var page = _context.Render<Compare>();
+
+        Assert.Contains("mud-chip-color-primary", page.Find("[data-testid=gpu-gpu0]").ClassList);
+        Assert.Contains("RTX Test · 8.0 GiB free", page.Find("[data-testid=gpu-gpu0]").TextContent, StringComparison.Ordinal);
+        page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]")[0].Click();
+        Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["weights", "KV cache", "compute", "overhead"], page.FindAll("[data-testid=breakdown-part]").Select(p => p.TextContent.Split(':')[0]));
+    }
+
+    [Fact]
+    public void A_what_if_size_has_no_bandwidth_so_no_speed_is_made_up()
+    {
+        var page = _context.Render<Compare>();
+
+        page.Find("[data-testid=gpu-vram16]").Click();
+
+        Assert.Contains("pick a detected GPU", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
     }
 
     private static List<string?> Verdicts(IRenderedComponent<Compare> page) =>

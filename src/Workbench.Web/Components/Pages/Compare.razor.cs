@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Workbench.Core.Estimation;
 using Workbench.Core.Library;
 using Workbench.Web.Estimation;
@@ -10,12 +11,14 @@ namespace Workbench.Web.Components.Pages;
 public sealed partial class Compare : IDisposable
 {
     private static readonly KvCacheType[] KvChoices = [KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0];
-    private static readonly int[] VramPresets = [0, 8, 12, 16, 24, 48, 80];
 
     private string? _modelId;
     private KvCacheType _kvCache = KvCacheType.F16;
     private bool _flashAttention = true;
-    private int _vramGigabytes = 24;
+    private IReadOnlyList<GpuChoice> _gpuChoices = [];
+    private string _gpuKey = "vram24";
+    private (FitRow Row, FitCell Cell)? _selected;
+    private EstimateBreakdown? _breakdown;
     private IReadOnlyList<int> _contexts = [];
     private IReadOnlyList<FitRow> _rows = [];
     private ModelDescriptor? _model;
@@ -25,6 +28,10 @@ public sealed partial class Compare : IDisposable
     [Inject] public required LibraryIndex Library { get; init; }
 
     [Inject] public required EstimationModelSource Models { get; init; }
+
+    [Inject] public required LibraryFit Fit { get; init; }
+
+    private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
     /// <summary>Library id of the model to compare (from the Models page).</summary>
     [SupplyParameterFromQuery(Name = "model")]
@@ -37,6 +44,9 @@ public sealed partial class Compare : IDisposable
     {
         Library.Changed += OnLibraryChanged;
         _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id;
+        _gpuChoices = GpuChoice.For(Fit.Budget());
+        // The user's own hardware first, when the worker has reported it.
+        _gpuKey = _gpuChoices.FirstOrDefault(c => c.Detected)?.Key ?? "vram24";
         Recompute();
     }
 
@@ -65,10 +75,16 @@ public sealed partial class Compare : IDisposable
         Recompute();
     }
 
-    private void SetVram(int gigabytes)
+    private void SetGpu(string key)
     {
-        _vramGigabytes = gigabytes;
+        _gpuKey = key;
         Recompute();
+    }
+
+    private void Select(FitRow row, FitCell cell)
+    {
+        _selected = (row, cell);
+        Explain();
     }
 
     private void Recompute()
@@ -88,7 +104,7 @@ public sealed partial class Compare : IDisposable
             return;
         }
 
-        IReadOnlyList<GpuBudget> gpus = _vramGigabytes == 0 ? [] : [GpuBudget.WithGibibytes($"{_vramGigabytes} GB GPU", _vramGigabytes)];
+        var gpus = SelectedGpu.Gpus;
         var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention };
         if (_described?.Model != model)
         {
@@ -97,8 +113,35 @@ public sealed partial class Compare : IDisposable
         }
 
         _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, _described.Value.Options, settings, gpus, _contexts);
+        _rows = FitTable.Build(model, _described.Value.Options, settings, gpus, _contexts, SelectedGpu.AvailableRamBytes);
+        // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
+        var label = _selected?.Row.Option.Label ?? _model.QuantLabel;
+        var context = _selected?.Cell.ContextLength ?? LibraryFit.DefaultContext;
+        var row = _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase)) ?? (_rows.Count > 0 ? _rows[0] : null);
+        var cell = row?.Cells.FirstOrDefault(c => c.ContextLength == context) ?? (row is { Cells.Count: > 0 } ? row.Cells[0] : null);
+        _selected = row is not null && cell is not null ? (row, cell) : null;
+        Explain();
     }
+
+    private void Explain()
+    {
+        if (_selected is not { } selected)
+        {
+            _breakdown = null;
+            return;
+        }
+
+        // The table's estimates are for the hypothetical quant's model; speed needs that same model.
+        var quantModel = selected.Row.Option.Model;
+        var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention, ContextLength = selected.Cell.ContextLength };
+        _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, null);
+    }
+
+    private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
+
+    /// <summary>One series per part; the bar's two stacks are what the GPU(s) and the RAM hold, in GiB.</summary>
+    private static List<ChartSeries<double>> BreakdownSeries(EstimateBreakdown breakdown) =>
+        [.. breakdown.Parts.Select(p => new ChartSeries<double> { Name = p.Part, Data = new[] { p.GpuBytes / (double)(1L << 30), p.RamBytes / (double)(1L << 30) } })];
 
     private bool IsLocal(FitRow row) =>
         _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase);

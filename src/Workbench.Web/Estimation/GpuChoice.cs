@@ -1,0 +1,47 @@
+using System.Globalization;
+using Workbench.Core.Estimation;
+
+namespace Workbench.Web.Estimation;
+
+/// <summary>One way to answer "on what?" on the Compare page: a detected GPU, all of them, this machine's CPU, or a what-if size.</summary>
+/// <param name="Key">Stable key for the selection.</param>
+/// <param name="Label">What the chip says.</param>
+/// <param name="Gpus">The GPU budgets the estimate uses (empty: CPU only).</param>
+/// <param name="AvailableRamBytes">RAM judged, when known (detected choices only).</param>
+/// <param name="Detected">Whether this is real hardware rather than a what-if.</param>
+public sealed record GpuChoice(string Key, string Label, IReadOnlyList<GpuBudget> Gpus, long? AvailableRamBytes, bool Detected)
+{
+    /// <summary>The what-if sizes offered beside detected hardware, in GB.</summary>
+    public static readonly IReadOnlyList<int> PresetGigabytes = [8, 12, 16, 24, 48, 80];
+
+    /// <summary>Detected choices first (each GPU, all GPUs when several, or the CPU when none), then the presets.</summary>
+    public static IReadOnlyList<GpuChoice> For(DetectedBudget? detected)
+    {
+        var choices = new List<GpuChoice>();
+        if (detected is not null)
+        {
+            for (var i = 0; i < detected.Gpus.Count; i++)
+            {
+                var gpu = detected.Gpus[i];
+                choices.Add(new GpuChoice($"gpu{i}", $"{gpu.Name} · {FormatGib(gpu.FreeBytes)} free", [gpu], detected.AvailableRamBytes, true));
+            }
+
+            if (detected.Gpus.Count > 1)
+            {
+                choices.Add(new GpuChoice("gpu-all", $"all {detected.Gpus.Count} GPUs", detected.Gpus, detected.AvailableRamBytes, true));
+            }
+
+            if (detected.Gpus.Count == 0)
+            {
+                choices.Add(new GpuChoice("cpu", $"{detected.HostName}: CPU only", [], detected.AvailableRamBytes, true));
+            }
+        }
+
+        choices.Add(new GpuChoice("none", "no GPU", [], null, false));
+        choices.AddRange(PresetGigabytes.Select(gb =>
+            new GpuChoice($"vram{gb}", $"{gb} GB", [GpuBudget.WithGibibytes($"{gb} GB GPU", gb)], null, false)));
+        return choices;
+    }
+
+    private static string FormatGib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F1} GiB");
+}
