@@ -1,5 +1,7 @@
 using Workbench.Core.Protocol;
 using Workbench.Web.Api;
+using Workbench.Web.Api.Ollama;
+using Workbench.Web.Api.OpenAi;
 using Workbench.Web.Components;
 using Workbench.Web.Hosting;
 using Workbench.Web.Workers;
@@ -9,6 +11,7 @@ builder.Services
     .AddWorkbenchOptions(builder.Configuration)
     .AddWorkbenchLibrary()
     .AddWorkbenchWorkers()
+    .AddWorkbenchApi(builder.Configuration)
     .AddWorkbenchUi();
 
 var app = builder.Build();
@@ -25,6 +28,8 @@ app.MapOpenApi();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapOpenAiApi();
+app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

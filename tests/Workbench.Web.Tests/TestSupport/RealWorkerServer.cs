@@ -12,8 +12,8 @@ public sealed class RealWorkerServer : IAsyncDisposable
     private readonly DirectoryInfo _data;
     private readonly WebApplicationFactory<Program> _factory;
 
-    /// <summary>Starts the server; the worker connects shortly after.</summary>
-    public RealWorkerServer(string name)
+    /// <summary>Starts the server with extra <paramref name="settings"/> (configuration keys); the worker connects shortly after.</summary>
+    public RealWorkerServer(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         _data = Directory.CreateTempSubdirectory($"workbench-{name}-");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -21,6 +21,10 @@ public sealed class RealWorkerServer : IAsyncDisposable
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
             b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("urls", "http://127.0.0.1:0");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.UseSetting(key, value);
+            }
         });
         _factory.UseKestrel(0);
         _factory.StartServer();

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Workbench.Web.Api.Compat;
+
+/// <summary>
+/// Lets a compatible-API request through when it carries a valid key as <c>Authorization: Bearer</c>, or when it
+/// comes from this machine without a key and the setting allows that. A wrong or revoked key is refused even
+/// from loopback: a client that sends a key expects it to be checked.
+/// </summary>
+internal static class ApiKeyAuthorization
+{
+    /// <summary>Adds the check to <paramref name="group"/>; refusals are answered by <paramref name="error"/>.</summary>
+    public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group, Func<ApiRequestException, IResult> error)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var refusal = await CheckAsync(http);
+            if (refusal is null)
+            {
+                return await next(context);
+            }
+
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return error(refusal);
+        });
+        return group;
+    }
+
+    private static async Task<ApiRequestException?> CheckAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return options.AllowLoopbackWithoutKey && IsLoopback(http.Connection.RemoteIpAddress)
+                ? null
+                : Unauthorized("This API needs a key: create one on the Settings page and send it as 'Authorization: Bearer <key>'.");
+        }
+
+        const string Scheme = "Bearer ";
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return Unauthorized("The Authorization header must be 'Bearer <key>'.");
+        }
+
+        var keys = http.RequestServices.GetRequiredService<ApiKeyStore>();
+        return await keys.IsValidAsync(header[Scheme.Length..].Trim(), http.RequestAborted)
+            ? null
+            : Unauthorized("The API key is not valid: it is unknown or was revoked. Create a new one on the Settings page.");
+    }
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+
+    private static ApiRequestException Unauthorized(string message) =>
+        new(StatusCodes.Status401Unauthorized, message, code: "invalid_api_key");
+}
