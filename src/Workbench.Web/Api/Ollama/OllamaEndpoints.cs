@@ -60,7 +60,7 @@ public static class OllamaEndpoints
             running.Add(new OllamaRunningModel(
                 TaggedName(name), TaggedName(name), size, model?.Descriptor.Id ?? string.Empty,
                 model is null ? new OllamaModelDetails(string.Empty, "gguf", string.Empty, null, string.Empty, string.Empty) : Details(model),
-                Timestamp(DateTimeOffset.MaxValue), 0));
+                Timestamp(DateTimeOffset.MaxValue), 0, loaded.ContextSize));
         }
 
         return TypedResults.Json(new OllamaRunningModelList(running), OllamaJsonContext.Default.OllamaRunningModelList);

@@ -18,7 +18,7 @@ public sealed record OllamaModelDetails(
 /// <summary>Answer of <c>GET /api/ps</c>.</summary>
 public sealed record OllamaRunningModelList(IReadOnlyList<OllamaRunningModel> Models);
 
-/// <summary>The loaded model, with its size as llama.cpp reported it.</summary>
+/// <summary>The loaded model, with its size as llama.cpp reported it (the worker does not report VRAM use, so <see cref="SizeVram"/> is 0).</summary>
 public sealed record OllamaRunningModel(
     string Name,
     string Model,
@@ -26,7 +26,8 @@ public sealed record OllamaRunningModel(
     string Digest,
     OllamaModelDetails Details,
     string ExpiresAt,
-    long SizeVram);
+    long SizeVram,
+    int ContextLength);
 
 /// <summary>Answer of <c>GET /api/version</c>.</summary>
 public sealed record OllamaVersion(string Version);
