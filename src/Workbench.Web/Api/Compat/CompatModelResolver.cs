@@ -77,7 +77,7 @@ public sealed class CompatModelResolver(
             }
 
             var settings = options.CurrentValue;
-            var result = await gateway.LoadModelAsync(new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers), cancellationToken);
+            var result = await LoadAsync(new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers), cancellationToken);
             return result.Succeeded
                 ? model.Name
                 : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
@@ -85,6 +85,19 @@ public sealed class CompatModelResolver(
         finally
         {
             _loadGate.Release();
+        }
+    }
+
+    private async Task<ModelLoadResult> LoadAsync(ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gateway.LoadModelAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.SignalR.HubException)
+        {
+            // The worker went away mid-load; the supervisor restarts it.
+            throw new ApiRequestException(StatusCodes.Status503ServiceUnavailable, $"The worker stopped while loading the model ({ex.Message}); try again shortly.", code: "worker_unavailable");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Workbench.Web.Api.OpenAi;
@@ -38,6 +39,9 @@ public sealed class ChatCompletionRequest
     public StreamOptions? StreamOptions { get; init; }
 
     public int? N { get; init; }
+
+    /// <summary>Read only to refuse tool calling, which the worker does not do.</summary>
+    public JsonElement? Tools { get; init; }
 }
 
 /// <summary>One message of a chat request.</summary>

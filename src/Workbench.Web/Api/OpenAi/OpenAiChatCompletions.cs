@@ -24,6 +24,7 @@ internal static class OpenAiChatCompletions
             var turns = OpenAiRequestChecks.Turns(body.Messages);
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
+            OpenAiRequestChecks.NoTools(body.Tools);
             var sampling = new ApiSampling(
                 body.Temperature, body.TopP, body.TopK, body.MinP, body.RepetitionPenalty,
                 body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit);

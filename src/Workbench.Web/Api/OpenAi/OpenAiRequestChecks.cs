@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Workbench.Core.Protocol;
 using Workbench.Web.Api.Compat;
 
@@ -45,6 +46,15 @@ internal static class OpenAiRequestChecks
         if (n is not null and not 1)
         {
             throw ApiRequestException.Invalid("n", $"Only n = 1 is supported; got {n}.");
+        }
+    }
+
+    /// <summary>Tool definitions are refused rather than ignored, so a client does not wait for a tool call that never comes.</summary>
+    public static void NoTools(JsonElement? tools)
+    {
+        if (tools is { ValueKind: JsonValueKind.Array } list && list.GetArrayLength() > 0)
+        {
+            throw ApiRequestException.Invalid("tools", "Tool calling is not supported by the Workbench worker.");
         }
     }
 

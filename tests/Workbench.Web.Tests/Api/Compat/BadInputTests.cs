@@ -38,16 +38,20 @@ public sealed class BadInputTests(CompatApiServer server)
         { "/api/generate", """{"model":"alpha","prompt":"hi","stream":"yes"}""", "stream" },
     };
 
-    public static TheoryData<string, string, string> OutOfRange => new()
+    public static TheoryData<string, string, string> OutOfRangeOrUnsupported => new()
     {
         { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"max_tokens":1000000000000}""", "max_tokens" },
         { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":0}""", "max_tokens" },
         { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"temperature":2.5}""", "temperature" },
         { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "stop" },
+        { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f"}}]}""", "Tool calling" },
+        { "/v1/chat/completions", """{"model":"alpha","messages":[{"role":"tool","content":"42"}]}""", "role" },
         { "/v1/completions", """{"model":"alpha","prompt":"hi","max_tokens":99999999}""", "max_tokens" },
         { "/v1/completions", """{"model":"alpha","prompt":"hi","top_p":1.5}""", "top_p" },
         { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"options":{"num_predict":1000000000000}}""", "num_predict" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"temperature":-1}}""", "temperature" },
+        { "/api/generate", """{"model":"alpha","prompt":"hi","raw":true}""", "Raw prompts" },
+        { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", "Tool calling" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"seed":-5}}""", "seed" },
     };
 
@@ -78,8 +82,8 @@ public sealed class BadInputTests(CompatApiServer server)
     }
 
     [Theory]
-    [MemberData(nameof(OutOfRange))]
-    public async Task An_out_of_range_parameter_is_answered_400_naming_it(string path, string body, string parameter)
+    [MemberData(nameof(OutOfRangeOrUnsupported))]
+    public async Task An_out_of_range_or_unsupported_parameter_is_answered_400_naming_it(string path, string body, string parameter)
     {
         using var response = await PostAsync(path, body);
 
