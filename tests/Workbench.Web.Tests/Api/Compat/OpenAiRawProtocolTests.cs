@@ -52,4 +52,17 @@ public sealed class OpenAiRawProtocolTests(CompatApiServer server)
             .Select(m => m.GetProperty("id").GetString());
         Assert.Equal([CompatApiServer.Alpha], loaded);
     }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_compatible_endpoints()
+    {
+        using var http = server.Http();
+
+        var paths = (await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+
+        foreach (var path in new[] { "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/tags", "/api/ps", "/api/version", "/api/chat", "/api/generate" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+    }
 }
