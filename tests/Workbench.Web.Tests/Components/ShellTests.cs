@@ -26,7 +26,7 @@ public sealed class ShellTests : IAsyncLifetime
 
         var targets = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
 
-        Assert.Equal(["", "hardware", "models", "compare", "chat", "telemetry"], targets);
+        Assert.Equal(["", "hardware", "models", "compare", "chat", "telemetry", "settings"], targets);
     }
 
     [Fact]
