@@ -21,7 +21,7 @@ public enum ApiFinishReason
 /// <summary>How an API answer ended, with its usage counts.</summary>
 /// <param name="Finish">Why it ended.</param>
 /// <param name="PromptTokens">Tokens in the formatted prompt.</param>
-/// <param name="CompletionTokens">Tokens of the answer as sent (up to a stop sequence).</param>
+/// <param name="CompletionTokens">Tokens generated; after a stop sequence, those of the chunks received up to and including the one it was in.</param>
 /// <param name="Error">Why it failed, if it did.</param>
 /// <param name="Completion">The worker's own figures.</param>
 public sealed record ApiGenerationResult(ApiFinishReason Finish, int PromptTokens, int CompletionTokens, string? Error, GenerationCompletion Completion);

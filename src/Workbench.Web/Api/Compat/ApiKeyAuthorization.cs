@@ -5,8 +5,8 @@ namespace Workbench.Web.Api.Compat;
 
 /// <summary>
 /// Lets a compatible-API request through when it carries a valid key as <c>Authorization: Bearer</c>, or when it
-/// comes from this machine without a key and the setting allows that. A wrong or revoked key is refused even
-/// from loopback: a client that sends a key expects it to be checked.
+/// comes from this machine and the setting trusts loopback. A trusted loopback request passes whatever key it
+/// sends, because local tools (the Python openai client among them) insist on sending a placeholder key.
 /// </summary>
 internal static class ApiKeyAuthorization
 {
@@ -31,12 +31,15 @@ internal static class ApiKeyAuthorization
     private static async Task<ApiRequestException?> CheckAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue;
+        if (options.AllowLoopbackWithoutKey && IsLoopback(http.Connection.RemoteIpAddress))
+        {
+            return null;
+        }
+
         var header = http.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
-            return options.AllowLoopbackWithoutKey && IsLoopback(http.Connection.RemoteIpAddress)
-                ? null
-                : Unauthorized("This API needs a key: create one on the Settings page and send it as 'Authorization: Bearer <key>'.");
+            return Unauthorized("This API needs a key: create one on the Settings page and send it as 'Authorization: Bearer <key>'.");
         }
 
         const string Scheme = "Bearer ";

@@ -8,7 +8,7 @@ public sealed class ApiOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Workbench:Api";
 
-    /// <summary>Requests from this machine (loopback) need no API key; requests from the LAN always do.</summary>
+    /// <summary>Requests from this machine (loopback) need no valid API key; requests from the LAN always do.</summary>
     public bool AllowLoopbackWithoutKey { get; set; } = true;
 
     /// <summary>A request naming a model that is not loaded loads it; when off it is answered with an error naming the loaded one.</summary>

@@ -22,6 +22,19 @@ public sealed class ApiSettingsTests(LoadingOffServer server) : IClassFixture<Lo
     }
 
     [Fact]
+    public async Task By_default_the_OpenAI_SDK_on_this_machine_works_with_a_placeholder_key()
+    {
+        using var probe = server.Server.CreateClient();
+        var openAi = new OpenAI.OpenAIClient(
+            new System.ClientModel.ApiKeyCredential("not-needed"),
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(probe.BaseAddress!, "v1") });
+
+        var models = await openAi.GetOpenAIModelClient().GetModelsAsync();
+
+        Assert.Equal(2, models.Value.Count);
+    }
+
+    [Fact]
     public async Task With_loading_off_a_model_that_is_not_loaded_is_refused_naming_the_loaded_one()
     {
         var alpha = server.Server.Services.GetRequiredService<CompatModelResolver>().Models.Single(m => m.Name == CompatApiServer.Alpha);
