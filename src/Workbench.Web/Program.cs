@@ -1,5 +1,7 @@
 using Workbench.Core.Protocol;
 using Workbench.Web.Api;
+using Workbench.Web.Api.Ollama;
+using Workbench.Web.Api.OpenAi;
 using Workbench.Web.Components;
 using Workbench.Web.Hosting;
 using Workbench.Web.Security;
@@ -11,6 +13,7 @@ builder.Services
     .AddWorkbenchSecurity(builder.Configuration)
     .AddWorkbenchLibrary()
     .AddWorkbenchWorkers()
+    .AddWorkbenchApi(builder.Configuration)
     .AddWorkbenchUi();
 
 var app = builder.Build();
@@ -25,10 +28,13 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapSignIn();
-app.MapOpenApi();
+// The API description holds no data; scripts may read it before they have a key.
+app.MapOpenApi().AllowAnonymous();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapOpenAiApi();
+app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

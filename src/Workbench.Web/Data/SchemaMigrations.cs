@@ -22,5 +22,17 @@ internal static class SchemaMigrations
             added_at TEXT NOT NULL
         );
         """,
+
+        // 2: keys for the OpenAI- and Ollama-compatible API; only a SHA-256 of each key is kept.
+        """
+        CREATE TABLE api_keys (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            prefix     TEXT NOT NULL,
+            key_hash   TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        """,
     ];
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Workbench.Web.Api.Compat;
 using Workbench.Web.Chat;
 using Workbench.Web.Data;
 using Workbench.Web.Library;
@@ -47,6 +48,20 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>("workers");
+        return services;
+    }
+
+    /// <summary>The OpenAI- and Ollama-compatible API: its settings, keys, model loading and request log.</summary>
+    public static IServiceCollection AddWorkbenchApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>()
+            .Bind(configuration.GetSection(ApiOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<ApiRequestLog>();
+        services.TryAddSingleton<CompatModelResolver>();
+        services.TryAddSingleton<ApiGeneration>();
         return services;
     }
 

@@ -15,6 +15,12 @@ public sealed class RealWorkerServer : IAsyncDisposable
     private readonly DirectoryInfo _data;
     private readonly WebApplicationFactory<Program> _factory;
 
+    /// <summary>Starts the server with extra <paramref name="settings"/> (configuration keys and values).</summary>
+    public RealWorkerServer(string name, IReadOnlyDictionary<string, string> settings)
+        : this(name, [.. settings.Select(s => (s.Key, s.Value))])
+    {
+    }
+
     /// <summary>Starts the server with extra settings (configuration keys); the worker connects shortly after.</summary>
     public RealWorkerServer(string name, params (string Key, string Value)[] settings)
     {

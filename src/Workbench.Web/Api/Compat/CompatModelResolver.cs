@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Options;
+using Workbench.Core.Library;
+using Workbench.Core.Protocol;
+using Workbench.Web.Library;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Api.Compat;
+
+/// <summary>
+/// Turns the model a client names into the model the worker has loaded: finds it in the library and, when the
+/// setting allows, loads it (one load at a time, so concurrent requests for the same model load it once).
+/// </summary>
+public sealed class CompatModelResolver(
+    LibraryIndex library,
+    WorkerRegistry registry,
+    WorkerGateway gateway,
+    IOptionsMonitor<ApiOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+
+    /// <summary>Models the API can serve: readable GGUF files, by name.</summary>
+    public IReadOnlyList<ServableModel> Models =>
+        [.. library.Models
+            .Where(m => m.Format == ModelFormat.Gguf && m.Error is null)
+            .Select(m => new ServableModel(m.OllamaName ?? m.Name, m))
+            .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>What the serving worker has loaded, if anything.</summary>
+    public ModelLoadResult? Loaded => registry.PickWorker()?.LoadedModel;
+
+    /// <summary>The API name of the loaded model (its file name when the library does not list it).</summary>
+    public string? LoadedName => Loaded?.ModelPath is { } path ? FindByPath(path)?.Name ?? Path.GetFileNameWithoutExtension(path) : null;
+
+    /// <summary>
+    /// Makes sure the model named <paramref name="requested"/> is loaded and returns its API name;
+    /// refusals (no name, unknown model, loading off, load failed, no worker) are thrown as <see cref="ApiRequestException"/>.
+    /// </summary>
+    public async Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            throw ApiRequestException.Invalid("model", "The request must name a model; list them with GET /v1/models or GET /api/tags.");
+        }
+
+        var model = Models.FirstOrDefault(m => m.Answers(requested))
+            ?? throw new ApiRequestException(
+                StatusCodes.Status404NotFound,
+                $"The model '{requested}' is not in the library. Available: {string.Join(", ", Models.Select(m => m.Name))}.",
+                "model",
+                "model_not_found");
+
+        if (registry.PickWorker() is null)
+        {
+            throw new ApiRequestException(StatusCodes.Status503ServiceUnavailable, "No worker is connected yet; the local worker may still be starting. Try again shortly.", code: "worker_unavailable");
+        }
+
+        if (IsLoaded(model))
+        {
+            return model.Name;
+        }
+
+        if (!options.CurrentValue.LoadModelOnDemand)
+        {
+            throw new ApiRequestException(
+                StatusCodes.Status400BadRequest,
+                $"The model '{model.Name}' is not loaded and loading on request is turned off ({ApiOptions.Section}:LoadModelOnDemand). The loaded model is '{LoadedName ?? "none"}'.",
+                "model",
+                "model_not_loaded");
+        }
+
+        await _loadGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (IsLoaded(model))
+            {
+                return model.Name;
+            }
+
+            var settings = options.CurrentValue;
+            var result = await LoadAsync(new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers), cancellationToken);
+            return result.Succeeded
+                ? model.Name
+                : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+    }
+
+    private async Task<ModelLoadResult> LoadAsync(ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gateway.LoadModelAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.SignalR.HubException)
+        {
+            // The worker went away mid-load; the supervisor restarts it.
+            throw new ApiRequestException(StatusCodes.Status503ServiceUnavailable, $"The worker stopped while loading the model ({ex.Message}); try again shortly.", code: "worker_unavailable");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _loadGate.Dispose();
+
+    private bool IsLoaded(ServableModel model) => Loaded?.ModelPath is { } path && SamePath(path, model.Path);
+
+    private ServableModel? FindByPath(string path) => Models.FirstOrDefault(m => SamePath(m.Path, path));
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+}

@@ -1,0 +1,173 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Protocol;
+using Workbench.Web.Api.Compat;
+
+namespace Workbench.Web.Api.Ollama;
+
+/// <summary><c>POST /api/chat</c> and <c>POST /api/generate</c>, streamed as JSON lines or whole.</summary>
+internal static class OllamaGeneration
+{
+    public static async Task<IResult> ChatAsync(
+        HttpContext http, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    {
+        var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
+        try
+        {
+            var settings = options.CurrentValue;
+            var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaChatRequest, settings.MaxRequestBodyBytes);
+            call = call with { Model = body.Model };
+            if (body.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
+            {
+                throw ApiRequestException.Invalid("tools", "Tool calling is not supported by the Workbench worker.");
+            }
+
+            var turns = Turns(body.Messages);
+            var sampling = Sampling(body.Options, settings);
+            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            call = call with { Model = model };
+            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
+            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
+            return await RespondAsync(
+                http, updates, body.Stream != false, OllamaJsonContext.Default.OllamaChatChunk,
+                (text, result) => result is null
+                    ? new OllamaChatChunk(model, Now(time), new OllamaAnswerMessage("assistant", text), false)
+                    : OllamaDone.From(result).Chat(model, Now(time), text));
+        }
+        catch (ApiRequestException refusal)
+        {
+            generation.RecordRejected(call, refusal);
+            return OllamaEndpoints.Error(refusal);
+        }
+    }
+
+    public static async Task<IResult> GenerateAsync(
+        HttpContext http, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    {
+        var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
+        try
+        {
+            var settings = options.CurrentValue;
+            var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaGenerateRequest, settings.MaxRequestBodyBytes);
+            call = call with { Model = body.Model };
+            if (body.Raw == true)
+            {
+                throw ApiRequestException.Invalid("raw", "Raw prompts are not supported: the worker always applies the model's chat template.");
+            }
+
+            if (body.Images is { Count: > 0 })
+            {
+                throw ApiRequestException.Invalid("images", "Images are not supported: the worker runs text models.");
+            }
+
+            var sampling = Sampling(body.Options, settings);
+            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            if (string.IsNullOrEmpty(body.Prompt))
+            {
+                // Ollama's way to load a model without generating.
+                return TypedResults.Json(new OllamaGenerateChunk(model, Now(time), string.Empty, true, "load"), OllamaJsonContext.Default.OllamaGenerateChunk);
+            }
+
+            call = call with { Model = model };
+            List<ChatTurn> turns = string.IsNullOrEmpty(body.System) ? [] : [new ChatTurn("system", body.System)];
+            turns.Add(new ChatTurn("user", body.Prompt));
+            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
+            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
+            return await RespondAsync(
+                http, updates, body.Stream != false, OllamaJsonContext.Default.OllamaGenerateChunk,
+                (text, result) => result is null
+                    ? new OllamaGenerateChunk(model, Now(time), text, false)
+                    : OllamaDone.From(result).Generate(model, Now(time), text));
+        }
+        catch (ApiRequestException refusal)
+        {
+            generation.RecordRejected(call, refusal);
+            return OllamaEndpoints.Error(refusal);
+        }
+    }
+
+    private static List<ChatTurn> Turns(IReadOnlyList<OllamaMessage>? messages)
+    {
+        if (messages is null || messages.Count == 0)
+        {
+            throw ApiRequestException.Invalid("messages", "messages must be a non-empty array of {role, content} objects.");
+        }
+
+        var turns = new List<ChatTurn>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw ApiRequestException.Invalid($"messages[{i}]", $"messages[{i}] is null.");
+            if (message.Role is not ("system" or "user" or "assistant"))
+            {
+                throw ApiRequestException.Invalid($"messages[{i}].role", $"messages[{i}].role must be 'system', 'user' or 'assistant'; got '{message.Role}'.");
+            }
+
+            if (message.Images is { Count: > 0 })
+            {
+                throw ApiRequestException.Invalid($"messages[{i}].images", "Images are not supported: the worker runs text models.");
+            }
+
+            turns.Add(new ChatTurn(message.Role, message.Content ?? string.Empty));
+        }
+
+        return turns;
+    }
+
+    private static SamplingSettings Sampling(OllamaOptions? options, ApiOptions settings)
+    {
+        // -1 (unlimited) and -2 (fill the context) run to the end of the context window, like no limit at all.
+        var limit = options?.NumPredict is -1 or -2 ? null : options?.NumPredict;
+        return new ApiSampling(
+            options?.Temperature, options?.TopP, options?.TopK, options?.MinP, options?.RepeatPenalty, limit, options?.Seed, ApiSamplingNames.Ollama)
+            .ToSettings(settings.MaxTokensLimit);
+    }
+
+    /// <summary>Streams each update as a JSON line, or collects them into one object when streaming is off.</summary>
+    private static async Task<IResult> RespondAsync<T>(
+        HttpContext http, IAsyncEnumerable<ApiGenerationUpdate> updates, bool stream, JsonTypeInfo<T> type, Func<string, ApiGenerationResult?, T> shape)
+    {
+        if (!stream)
+        {
+            var text = new StringBuilder();
+            ApiGenerationResult? result = null;
+            await foreach (var update in updates)
+            {
+                text.Append(update.Text);
+                result = update.Result ?? result;
+            }
+
+            return result!.Finish switch
+            {
+                ApiFinishReason.Failed => OllamaEndpoints.Error(WorkerFailed(result.Error)),
+                ApiFinishReason.Cancelled => Results.Empty,
+                _ => TypedResults.Json(shape(text.ToString(), result), type),
+            };
+        }
+
+        var lines = ApiStreamWriter.JsonLines(http);
+        await foreach (var update in updates)
+        {
+            if (update.Result is not { } result)
+            {
+                await lines.WriteAsync(shape(update.Text, null), type);
+            }
+            else if (result.Finish == ApiFinishReason.Failed)
+            {
+                await lines.WriteAsync(new OllamaError(WorkerFailed(result.Error).Message), OllamaJsonContext.Default.OllamaError);
+            }
+            else if (result.Finish != ApiFinishReason.Cancelled)
+            {
+                await lines.WriteAsync(shape(string.Empty, result), type);
+            }
+        }
+
+        return Results.Empty;
+    }
+
+    private static ApiRequestException WorkerFailed(string? error) =>
+        new(StatusCodes.Status500InternalServerError, $"The worker could not answer: {error}");
+
+    private static string Now(TimeProvider time) => OllamaEndpoints.Timestamp(time.GetUtcNow());
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Workbench.Web.Api.Ollama;
+
+/// <summary>Body of <c>POST /api/chat</c>; fields not listed (format, keep_alive, think) are ignored.</summary>
+public sealed class OllamaChatRequest
+{
+    public string? Model { get; init; }
+
+    public IReadOnlyList<OllamaMessage>? Messages { get; init; }
+
+    /// <summary>Ollama streams unless told <c>false</c>.</summary>
+    public bool? Stream { get; init; }
+
+    public OllamaOptions? Options { get; init; }
+
+    /// <summary>Read only to refuse tool calling, which the worker does not do.</summary>
+    public JsonElement? Tools { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/generate</c>; fields not listed are ignored.</summary>
+public sealed class OllamaGenerateRequest
+{
+    public string? Model { get; init; }
+
+    public string? Prompt { get; init; }
+
+    public string? System { get; init; }
+
+    public bool? Stream { get; init; }
+
+    /// <summary>Raw prompts are refused: the worker always applies the model's chat template.</summary>
+    public bool? Raw { get; init; }
+
+    public OllamaOptions? Options { get; init; }
+
+    public IReadOnlyList<string>? Images { get; init; }
+}
+
+/// <summary>A chat message, in a request or an answer.</summary>
+public sealed class OllamaMessage
+{
+    public string? Role { get; init; }
+
+    public string? Content { get; init; }
+
+    public IReadOnlyList<string>? Images { get; init; }
+}
+
+/// <summary>Ollama's model options that map onto the worker's sampling; others (num_ctx, mirostat…) are ignored.</summary>
+public sealed class OllamaOptions
+{
+    public float? Temperature { get; init; }
+
+    public float? TopP { get; init; }
+
+    public int? TopK { get; init; }
+
+    public float? MinP { get; init; }
+
+    public float? RepeatPenalty { get; init; }
+
+    /// <summary>Token limit; -1 (unlimited) and -2 (fill the context) both run to the end of the context window.</summary>
+    public long? NumPredict { get; init; }
+
+    public long? Seed { get; init; }
+
+    public IReadOnlyList<string>? Stop { get; init; }
+}
+
+/// <summary>A line of a chat answer; the last one has <see cref="Done"/> and the timings (nanoseconds).</summary>
+public sealed record OllamaChatChunk(
+    string Model,
+    string CreatedAt,
+    OllamaAnswerMessage Message,
+    bool Done,
+    string? DoneReason = null,
+    long? TotalDuration = null,
+    long? LoadDuration = null,
+    int? PromptEvalCount = null,
+    long? PromptEvalDuration = null,
+    int? EvalCount = null,
+    long? EvalDuration = null);
+
+/// <summary>The assistant's message in a chat answer.</summary>
+public sealed record OllamaAnswerMessage(string Role, string Content);
+
+/// <summary>A line of a generate answer; the last one has <see cref="Done"/> and the timings (nanoseconds).</summary>
+public sealed record OllamaGenerateChunk(
+    string Model,
+    string CreatedAt,
+    string Response,
+    bool Done,
+    string? DoneReason = null,
+    long? TotalDuration = null,
+    long? LoadDuration = null,
+    int? PromptEvalCount = null,
+    long? PromptEvalDuration = null,
+    int? EvalCount = null,
+    long? EvalDuration = null);

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Workbench.Web.Api.Compat;
+
+namespace Workbench.Web.Api.OpenAi;
+
+/// <summary>
+/// The OpenAI-compatible API under <c>/v1</c>, so OpenAI SDKs and tools pointed at this host run on the worker.
+/// Errors use OpenAI's shape and status codes.
+/// </summary>
+public static class OpenAiEndpoints
+{
+    /// <summary>The API's name in the request log.</summary>
+    internal const string ApiName = "OpenAI";
+
+    /// <summary>Maps the endpoints.</summary>
+    public static RouteGroupBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/v1").WithTags("OpenAI-compatible").RequireApiKey(Error).DisableAntiforgery();
+        api.MapGet("/models", ListModels)
+            .WithName("OpenAiListModels")
+            .WithSummary("Models the worker can serve; 'loaded' marks the one in memory.");
+        api.MapPost("/chat/completions", OpenAiChatCompletions.HandleAsync)
+            .WithName("OpenAiChatCompletions")
+            .WithSummary("Answers a conversation; 'stream': true sends server-sent events ending with [DONE].");
+        api.MapPost("/completions", OpenAiTextCompletions.HandleAsync)
+            .WithName("OpenAiCompletions")
+            .WithSummary("Continues a prompt (sent to the model as one user turn).");
+        api.MapPost("/embeddings", EmbeddingsAsync)
+            .WithName("OpenAiEmbeddings")
+            .WithSummary("Not available: the worker has no embedding command; always answers 400.");
+        return api;
+    }
+
+    /// <summary>A refusal in OpenAI's error shape.</summary>
+    internal static IResult Error(ApiRequestException refusal) =>
+        TypedResults.Json(
+            new OpenAiErrorEnvelope(new OpenAiError(refusal.Message, ErrorType(refusal.StatusCode), refusal.Parameter, refusal.Code)),
+            OpenAiJsonContext.Default.OpenAiErrorEnvelope,
+            statusCode: refusal.StatusCode);
+
+    /// <summary>Seconds since 1970, OpenAI's timestamps.</summary>
+    internal static long UnixSeconds(TimeProvider time) => time.GetUtcNow().ToUnixTimeSeconds();
+
+    private static JsonHttpResult<ModelList> ListModels(CompatModelResolver models, TimeProvider time)
+    {
+        var loaded = models.LoadedName;
+        var created = UnixSeconds(time);
+        return TypedResults.Json(
+            new ModelList("list", [.. models.Models.Select(m => new ModelEntry(m.Name, "model", created, "workbench", m.Name == loaded))]),
+            OpenAiJsonContext.Default.ModelList);
+    }
+
+    private static async Task<IResult> EmbeddingsAsync(HttpContext http, IOptionsMonitor<ApiOptions> options)
+    {
+        try
+        {
+            // Read first, so a malformed body gets the more specific message.
+            await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.EmbeddingRequest, options.CurrentValue.MaxRequestBodyBytes);
+            throw new ApiRequestException(
+                StatusCodes.Status400BadRequest,
+                "Embeddings are not available: the Workbench worker runs chat and completion models only and has no embedding command.",
+                "model",
+                "embeddings_not_supported");
+        }
+        catch (ApiRequestException refusal)
+        {
+            return Error(refusal);
+        }
+    }
+
+    private static string ErrorType(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "authentication_error",
+        StatusCodes.Status404NotFound => "not_found_error",
+        >= 500 => "server_error",
+        _ => "invalid_request_error",
+    };
+}

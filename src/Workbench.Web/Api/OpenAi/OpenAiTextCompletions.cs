@@ -1,0 +1,108 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Protocol;
+using Workbench.Web.Api.Compat;
+
+namespace Workbench.Web.Api.OpenAi;
+
+/// <summary>
+/// <c>POST /v1/completions</c>, whole or streamed. The worker always applies the model's chat template, so the
+/// prompt goes in as one user turn rather than as raw text.
+/// </summary>
+internal static class OpenAiTextCompletions
+{
+    public static async Task<IResult> HandleAsync(
+        HttpContext http,
+        CompatModelResolver models,
+        ApiGeneration generation,
+        IOptionsMonitor<ApiOptions> options,
+        TimeProvider time)
+    {
+        var call = ApiCall.From(http, OpenAiEndpoints.ApiName, time);
+        try
+        {
+            var settings = options.CurrentValue;
+            var body = await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.TextCompletionRequest, settings.MaxRequestBodyBytes);
+            call = call with { Model = body.Model };
+            var prompt = body.Prompt switch
+            {
+                null or { Count: 0 } => throw ApiRequestException.Invalid("prompt", "prompt must be a string."),
+                { Count: > 1 } => throw ApiRequestException.Invalid("prompt", $"Only one prompt per request is supported; got {body.Prompt.Count}."),
+                _ => body.Prompt[0],
+            };
+            var stop = OpenAiRequestChecks.StopSequences(body.Stop);
+            OpenAiRequestChecks.SingleChoice(body.N);
+            var sampling = new ApiSampling(body.Temperature, body.TopP, null, null, null, body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi)
+                .ToSettings(settings.MaxTokensLimit);
+            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            call = call with { Model = model };
+            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling);
+            var id = "cmpl-" + request.RequestId.ToString("N");
+            var created = OpenAiEndpoints.UnixSeconds(time);
+            var updates = generation.RunAsync(call, request, stop, http.RequestAborted);
+            return body.Stream == true
+                ? await StreamAsync(http, id, created, model, updates, body.StreamOptions?.IncludeUsage == true)
+                : await WholeAsync(id, created, model, updates);
+        }
+        catch (ApiRequestException refusal)
+        {
+            generation.RecordRejected(call, refusal);
+            return OpenAiEndpoints.Error(refusal);
+        }
+    }
+
+    private static async Task<IResult> WholeAsync(string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates)
+    {
+        var text = new StringBuilder();
+        ApiGenerationResult? result = null;
+        await foreach (var update in updates)
+        {
+            text.Append(update.Text);
+            result = update.Result ?? result;
+        }
+
+        return result!.Finish switch
+        {
+            ApiFinishReason.Failed => OpenAiEndpoints.Error(OpenAiRequestChecks.WorkerFailed(result.Error)),
+            ApiFinishReason.Cancelled => Results.Empty,
+            _ => TypedResults.Json(
+                new TextCompletion(
+                    id, "text_completion", created, model,
+                    [new TextCompletionChoice(text.ToString(), 0, null, OpenAiRequestChecks.FinishReason(result.Finish))],
+                    CompletionUsage.Of(result.PromptTokens, result.CompletionTokens)),
+                OpenAiJsonContext.Default.TextCompletion),
+        };
+    }
+
+    private static async Task<IResult> StreamAsync(
+        HttpContext http, string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates, bool includeUsage)
+    {
+        var events = ApiStreamWriter.ServerSentEvents(http);
+        var type = OpenAiJsonContext.Default.TextCompletion;
+        await foreach (var update in updates)
+        {
+            if (update.Result is not { } result)
+            {
+                await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(update.Text, 0, null, null)]), type);
+                continue;
+            }
+
+            if (result.Finish == ApiFinishReason.Failed)
+            {
+                var failure = OpenAiRequestChecks.WorkerFailed(result.Error);
+                await events.WriteAsync(
+                    new OpenAiErrorEnvelope(new OpenAiError(failure.Message, "server_error", null, failure.Code)), OpenAiJsonContext.Default.OpenAiErrorEnvelope);
+            }
+            else if (result.Finish != ApiFinishReason.Cancelled)
+            {
+                var usage = includeUsage ? CompletionUsage.Of(result.PromptTokens, result.CompletionTokens) : null;
+                await events.WriteAsync(
+                    new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(string.Empty, 0, null, OpenAiRequestChecks.FinishReason(result.Finish))], usage),
+                    type);
+            }
+        }
+
+        await events.WriteRawAsync("[DONE]");
+        return Results.Empty;
+    }
+}
