@@ -29,10 +29,28 @@ public sealed partial class WorkerGateway(
 
         // A load waits its turn like a generation, so it never swaps the model under someone's answer.
         await using var turn = await turns.WaitAsync(worker.ConnectionId, cancellationToken);
-        registry.StartLoading(worker.ConnectionId, request.ModelPath);
-        var result = await hub.Clients.Client(worker.ConnectionId).LoadModel(request).WaitAsync(cancellationToken);
-        registry.SetLoadedModel(worker.ConnectionId, result.Succeeded ? result : null);
+        return await LoadHoldingTurnAsync(worker.ConnectionId, request, cancellationToken);
+    }
+
+    private async Task<ModelLoadResult> LoadHoldingTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        registry.StartLoading(connectionId, request.ModelPath);
+        var result = await hub.Clients.Client(connectionId).LoadModel(request).WaitAsync(cancellationToken);
+        registry.SetLoadedModel(connectionId, result.Succeeded ? result : null);
         return result;
+    }
+
+    private async Task<ModelLoadResult> LoadWithinTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LoadHoldingTurnAsync(connectionId, request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException or OperationCanceledException)
+        {
+            registry.SetLoadedModel(connectionId, null);
+            return ModelLoadResult.Failed($"Loading {Path.GetFileName(request.ModelPath)} stopped: {ex.Message}");
+        }
     }
 
     /// <summary>Unloads the model of a worker (after any answer in progress) so its memory is free for other apps.</summary>
@@ -54,8 +72,16 @@ public sealed partial class WorkerGateway(
     /// completion. Cancelling <paramref name="cancellationToken"/> asks the worker to stop, and the
     /// stream then ends with a cancelled completion.
     /// </summary>
+    public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken) =>
+        GenerateAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Streams a generation with the model <paramref name="model"/> names: when the worker holds another, it is
+    /// loaded first within the same turn, so no other request can swap the model between the load and the answer.
+    /// </summary>
     public async IAsyncEnumerable<GenerationChunk> GenerateAsync(
         GenerationRequest request,
+        ModelLoadRequest? model,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var worker = registry.PickWorker();
@@ -79,6 +105,13 @@ public sealed partial class WorkerGateway(
         if (turn == NoTurn.Instance)
         {
             yield return GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, 0, 0, 0));
+            yield break;
+        }
+
+        if (model is not null && registry.Find(worker.ConnectionId)?.LoadedModel?.ModelPath != model.ModelPath
+            && await LoadWithinTurnAsync(worker.ConnectionId, model, cancellationToken) is { Succeeded: false } failed)
+        {
+            yield return GenerationChunk.Final(GenerationCompletion.Failure(failed.Error ?? "The model could not be loaded."));
             yield break;
         }
 

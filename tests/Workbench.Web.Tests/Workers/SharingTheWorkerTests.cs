@@ -94,6 +94,41 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_that_names_its_model_gets_an_answer_from_that_model_even_if_another_was_loaded_while_it_waited()
+    {
+        var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var other = Path.Combine(_server.DataDirectory, "other.gguf");
+        Workbench.Core.DemoModel.DemoModelGenerator.Write(other, new Workbench.Core.DemoModel.DemoModelOptions { Seed = 99 });
+        var withDemo = new ModelLoadRequest(demo, ContextSize: 512);
+        var expected = await TextAsync(Gateway.GenerateAsync(Request(16), withDemo, CancellationToken.None));
+
+        // Someone loads another model while this request waits its turn behind a running answer.
+        var holding = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var running = Task.Run(async () =>
+        {
+            await foreach (var _ in Gateway.GenerateAsync(Request(64), withDemo, CancellationToken.None))
+            {
+                holding.TrySetResult();
+                await release.Task;
+            }
+        });
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var turns = _server.Services.GetRequiredService<WorkerTurns>();
+        var connection = Registry.PickWorker()!.ConnectionId;
+        var swap = Gateway.LoadModelAsync(new ModelLoadRequest(other, ContextSize: 512), CancellationToken.None);
+        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(connection) == 1, "the other load to queue");
+        var answer = TextAsync(Gateway.GenerateAsync(Request(16), withDemo, CancellationToken.None));
+        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(connection) == 2, "the answer to queue");
+        release.SetResult();
+        await running.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True((await swap).Succeeded);
+
+        Assert.Equal(expected, await answer.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(demo, Registry.PickWorker()!.LoadedModel?.ModelPath);
+    }
+
+    [Fact]
     public async Task Unloading_by_hand_frees_the_worker_and_says_whether_a_model_was_loaded()
     {
         await LoadDemoModelAsync();
@@ -112,7 +147,19 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     private static GenerationRequest Request(int maxTokens) =>
-        new(Guid.NewGuid(), [new ChatTurn("user", "Hello")], new SamplingSettings { MaxTokens = maxTokens });
+        new(Guid.NewGuid(), [new ChatTurn("user", "Hello")], new SamplingSettings { MaxTokens = maxTokens, Seed = 5 });
+
+    private static async Task<string> TextAsync(IAsyncEnumerable<GenerationChunk> chunks)
+    {
+        var text = new System.Text.StringBuilder();
+        await foreach (var chunk in chunks)
+        {
+            text.Append(chunk.Text);
+            Assert.NotEqual(GenerationOutcome.Failed, chunk.Completion?.Outcome);
+        }
+
+        return text.ToString();
+    }
 
     private static async Task<GenerationCompletion> LastAsync(IAsyncEnumerable<GenerationChunk> chunks)
     {

@@ -9,7 +9,7 @@ namespace Workbench.Web.Api.Compat;
 /// Runs an API request's generation through the gateway (sharing the worker's queue with the Chat page), cuts the
 /// answer at its stop sequences, and records the request in the log. The stream always ends with a result.
 /// </summary>
-public sealed class ApiGeneration(WorkerGateway gateway, ApiRequestLog log, TimeProvider time)
+public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver models, ApiRequestLog log, TimeProvider time)
 {
     /// <summary>
     /// Streams the answer. Cancelling <paramref name="cancellationToken"/> (the client went away) stops the worker;
@@ -28,7 +28,8 @@ public sealed class ApiGeneration(WorkerGateway gateway, ApiRequestLog log, Time
         GenerationCompletion? completion = null;
         try
         {
-            await foreach (var chunk in gateway.GenerateAsync(request, stop.Token))
+            // The resolved model travels with the request: if another request swapped it meanwhile, it is loaded back in this turn.
+            await foreach (var chunk in gateway.GenerateAsync(request, models.LoadRequestFor(call.Model), stop.Token))
             {
                 if (chunk.Completion is not null)
                 {

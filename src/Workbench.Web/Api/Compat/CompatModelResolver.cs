@@ -101,6 +101,13 @@ public sealed class CompatModelResolver(
         }
     }
 
+    /// <summary>How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer.</summary>
+    public ModelLoadRequest? LoadRequestFor(string? name)
+    {
+        var settings = options.CurrentValue;
+        return Models.FirstOrDefault(m => m.Name == name) is { } model ? new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers) : null;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _loadGate.Dispose();
 
