@@ -14,6 +14,9 @@ public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, 
 /// <param name="ParameterCount">Parameters reported by llama.cpp.</param>
 /// <param name="SizeBytes">Model size in bytes reported by llama.cpp.</param>
 /// <param name="LoadMilliseconds">How long the load took.</param>
+/// <param name="Buffers">What llama.cpp reported allocating (weights, KV cache, compute), when its log said so.</param>
+/// <param name="MicroBatchSize">The micro-batch the context was made with (the compute buffer scales with it).</param>
+/// <param name="FlashAttention">Whether flash attention was on.</param>
 public sealed record ModelLoadResult(
     bool Succeeded,
     string? Error,
@@ -21,7 +24,10 @@ public sealed record ModelLoadResult(
     int ContextSize,
     ulong ParameterCount,
     ulong SizeBytes,
-    double LoadMilliseconds)
+    double LoadMilliseconds,
+    LlamaBuffers? Buffers = null,
+    int MicroBatchSize = 0,
+    bool FlashAttention = false)
 {
     /// <summary>A failed load with its reason.</summary>
     public static ModelLoadResult Failed(string error) => new(false, error, null, 0, 0, 0, 0);

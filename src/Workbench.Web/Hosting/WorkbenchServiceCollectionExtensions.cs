@@ -77,6 +77,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();
+        services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurements>();
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
         services.TryAddSingleton<ModelRootStore>();
         services.TryAddSingleton<ModelRootCatalog>();

@@ -41,32 +41,60 @@ public sealed partial class ModelRuntime(
             return ModelLoadResult.Failed($"Context size {request.ContextSize} is too small; use at least 16 tokens.");
         }
 
-        backend.EnsureConfigured();
+        backend.ReclaimLog();
         await _modelGate.WaitAsync(cancellationToken);
         try
         {
             _loaded?.Weights.Dispose();
             _loaded = null;
 
+            // Batch sizes and flash attention stated, not left to defaults, so the estimate can use the same.
             var parameters = new ModelParams(request.ModelPath)
             {
                 ContextSize = (uint)request.ContextSize,
                 GpuLayerCount = request.GpuLayers,
                 Threads = options.Value.Threads,
+                BatchSize = (uint)Core.Estimation.RunSettings.Default.BatchSize,
+                UBatchSize = (uint)Core.Estimation.RunSettings.Default.MicroBatchSize,
+                FlashAttention = Core.Estimation.RunSettings.Default.FlashAttention,
             };
             var started = time.GetTimestamp();
-            var weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress);
+            var buffers = new LlamaBufferLog();
+            LLamaWeights weights;
+            using (backend.Log.Capture(buffers))
+            {
+                weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress);
+                // One context made and freed now: its KV cache and compute buffers are measured, and a context
+                // that cannot fit fails the load instead of the first message.
+                try
+                {
+                    using var probe = weights.CreateContext(parameters, logger);
+                }
+                catch
+                {
+                    weights.Dispose();
+                    throw;
+                }
+            }
+
             var elapsed = time.GetElapsedTime(started);
             _loaded = new LoadedModel(request.ModelPath, weights, parameters);
             LogLoaded(logger, request.ModelPath, elapsed.TotalMilliseconds);
             return new ModelLoadResult(
                 true, null, request.ModelPath, (int)parameters.ContextSize!.Value,
-                weights.ParameterCount, weights.SizeInBytes, elapsed.TotalMilliseconds);
+                weights.ParameterCount, weights.SizeInBytes, elapsed.TotalMilliseconds,
+                buffers.Result(), (int)parameters.UBatchSize, parameters.FlashAttention == true);
         }
         catch (LoadWeightsFailedException ex)
         {
             LogLoadFailed(logger, ex, request.ModelPath);
             return ModelLoadResult.Failed($"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}");
+        }
+        catch (RuntimeError ex)
+        {
+            LogLoadFailed(logger, ex, request.ModelPath);
+            return ModelLoadResult.Failed(
+                $"{Path.GetFileName(request.ModelPath)} loaded, but a context of {request.ContextSize} tokens could not be made ({ex.Message}). Try a smaller context, fewer GPU layers or a q8_0 KV cache.");
         }
         finally
         {

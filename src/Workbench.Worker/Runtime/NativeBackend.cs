@@ -18,10 +18,14 @@ public sealed class NativeBackend
     public NativeBackend(ILogger<NativeBackend> logger)
     {
         _logger = logger;
+        Log = new LlamaLogRelay(logger);
         BuildBackend = typeof(NativeBackend).Assembly
             .GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "LlamaBackend")?.Value ?? "Cpu";
     }
+
+    /// <summary>Where llama.cpp's log lines go: the worker's log, and a load's buffer measurement.</summary>
+    public LlamaLogRelay Log { get; }
 
     /// <summary>Backend the worker was built with (the <c>LlamaBackend</c> MSBuild property).</summary>
     public string BuildBackend { get; }
@@ -39,9 +43,16 @@ public sealed class NativeBackend
             _configured = true;
             if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
             {
-                NativeLibraryConfig.All.WithLogCallback(_logger);
+                NativeLibraryConfig.All.WithLogCallback(Log);
             }
         }
+    }
+
+    /// <summary>Points llama.cpp's log at <see cref="Log"/> again, in case something else in the process took it over.</summary>
+    public void ReclaimLog()
+    {
+        EnsureConfigured();
+        NativeLogConfig.llama_log_set(Log);
     }
 
     /// <summary>llama.cpp's own report of instruction sets and devices (loads the library).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Workbench.Core.Protocol;
+using Workbench.Web.Estimation;
 using Workbench.Web.Library;
 using Workbench.Web.Tests.TestSupport;
 using Workbench.Web.Workers;
@@ -126,6 +127,29 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
 
         Assert.Equal(expected, await answer.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal(demo, Registry.PickWorker()!.LoadedModel?.ModelPath);
+    }
+
+    [Fact]
+    public async Task After_a_load_the_estimate_stands_beside_what_llama_cpp_allocated()
+    {
+        var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var library = _server.Services.GetRequiredService<LibraryIndex>();
+        await RealWorkerServer.WaitUntilAsync(() => library.Models.Any(m => m.PrimaryPath == demo), "the demo model to be indexed");
+
+        await LoadDemoModelAsync();
+
+        var rows = _server.Services.GetRequiredService<Workbench.Web.Estimation.LoadMeasurements>().ForPath(demo);
+        Assert.NotNull(rows);
+        Assert.Equal(["weights", "KV cache", "compute", "total"], rows.Select(r => r.Part));
+        Assert.All(rows, r => Assert.True(r.MeasuredBytes > 0, r.Part));
+        // Weights and KV follow exact formulas, up to llama.cpp printing MiB with two decimals; the compute
+        // buffer is a fitted estimate (see the accuracy tests in the worker's tests).
+        static long Tolerance(LoadComparisonRow row) => Math.Max(row.MeasuredBytes / 1000, 6 * 1024 * 1024 / 1000);
+        Assert.InRange(Math.Abs(rows[0].EstimatedBytes - rows[0].MeasuredBytes), 0, Tolerance(rows[0]));
+        Assert.InRange(Math.Abs(rows[1].EstimatedBytes - rows[1].MeasuredBytes), 0, Tolerance(rows[1]));
+        // The demo model's total is mostly compute buffer, where the fitted formula misses most on tiny shapes.
+        Assert.InRange(Math.Abs(rows[2].Error), 0, 0.30);
+        Assert.InRange(Math.Abs(rows[3].Error), 0, 0.30);
     }
 
     [Fact]

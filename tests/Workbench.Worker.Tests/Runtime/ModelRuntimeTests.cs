@@ -23,6 +23,10 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal((ulong)GgufReader.ReadFile(demo.ModelPath).Facts.ParameterCount, result.ParameterCount);
         Assert.Equal(256, result.ContextSize);
+        // llama.cpp's own account of what it allocated, measured during the load.
+        Assert.NotNull(result.Buffers);
+        Assert.True(result.Buffers.ModelBytes > 0 && result.Buffers.KvCacheBytes > 0 && result.Buffers.ComputeBytes > 0, result.Buffers.ToString());
+        Assert.Equal(0, result.Buffers.GpuBytes);
     }
 
     [Fact]
