@@ -1,0 +1,16 @@
+using Workbench.Core.Protocol;
+
+namespace Workbench.Web.Chat;
+
+/// <summary>What a chat needs from the workers: a model loaded, and answers streamed.</summary>
+public interface IChatBackend
+{
+    /// <summary>Whether <paramref name="modelPath"/> (or, when null, any model) is ready to answer.</summary>
+    ChatModelState GetModelState(string? modelPath);
+
+    /// <summary>Loads a model; null when it loaded, otherwise why not in words a user can act on.</summary>
+    Task<string?> LoadModelAsync(string modelPath, CancellationToken cancellationToken);
+
+    /// <summary>Streams an answer; the last chunk carries the completion. Cancelling ends it with a cancelled completion.</summary>
+    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+}
