@@ -25,6 +25,7 @@ app.MapOpenApi();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapConversationApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
