@@ -50,9 +50,10 @@ public sealed partial class Chat : IDisposable
         {
             _parametersSeen = true;
             _shownId = Id;
-            if (Id is { } id && id != Session.ConversationId)
+            if (Id is { } id && id != Session.ConversationId && !await Session.OpenAsync(id))
             {
-                await Session.OpenAsync(id);
+                // Gone (deleted elsewhere): the session shows a new conversation, which gets its own address once saved.
+                _shownId = null;
             }
             else if (Id is null && Session.ConversationId is not null)
             {
@@ -84,7 +85,7 @@ public sealed partial class Chat : IDisposable
     private Task RenderAsync() => InvokeAsync(() =>
     {
         // The first message just saved a new conversation: give it its address without a new history entry.
-        if (Id is null && _shownId is null && Session.ConversationId is { } id)
+        if (_shownId is null && Session.ConversationId is { } id)
         {
             _shownId = id;
             Navigation.NavigateTo($"/chat/{id}", replace: true);
