@@ -188,7 +188,13 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
             await foreach (var chunk in backend.GenerateAsync(request, cancellationToken))
             {
                 answer.Append(chunk);
-                if (answer.Completion is null && time.GetElapsedTime(lastSave) >= SaveInterval)
+                if (answer.Completion is not null)
+                {
+                    // Shown as finished only once saved (below), so a reload right after shows the same.
+                    break;
+                }
+
+                if (time.GetElapsedTime(lastSave) >= SaveInterval)
                 {
                     lastSave = time.GetTimestamp();
                     await PersistAsync(conversationId, id => store.UpdateAnswerAsync(id, position, answer.Text, null, incomplete: true));
