@@ -66,7 +66,19 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     public async Task<bool> OpenAsync(Guid id, CancellationToken cancellationToken = default)
     {
         Stop();
-        var transcript = await store.GetAsync(id, cancellationToken);
+        ConversationTranscript? transcript;
+        try
+        {
+            transcript = await store.GetAsync(id, cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            StartNew();
+            LogOpenFailed(logger, id, e);
+            Notice = $"The conversation could not be read: {e.Message}";
+            return false;
+        }
+
         if (transcript is null)
         {
             StartNew();
@@ -317,4 +329,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A chat conversation could not be saved.")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Chat conversation {ConversationId} could not be read.")]
+    private static partial void LogOpenFailed(ILogger logger, Guid conversationId, Exception exception);
 }
