@@ -33,6 +33,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapConversationApi();
 app.MapOpenAiApi();
 app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);

@@ -1,18 +1,24 @@
+using Microsoft.Data.Sqlite;
+using Workbench.Core.Conversations;
 using Workbench.Core.Protocol;
-using Workbench.Web.Workers;
 
 namespace Workbench.Web.Chat;
 
 /// <summary>
-/// One browser tab's conversation: sends turns to the worker and streams the answer in,
-/// re-rendering in batches (at most every <see cref="RenderInterval"/>) rather than per token.
+/// One browser tab's conversation: sends turns to the worker, streams the answer in, and keeps the
+/// conversation in the <see cref="ConversationStore"/>. It re-renders in batches (at most every
+/// <see cref="RenderInterval"/>) rather than per token, and saves a streaming answer at most every
+/// <see cref="SaveInterval"/>, so a crash or a closed tab loses at most that much of it.
 /// </summary>
-public sealed class ChatSession(WorkerGateway gateway, WorkerRegistry workers, TimeProvider time) : IDisposable
+public sealed partial class ChatSession(IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger) : IDisposable
 {
     /// <summary>Shortest time between two re-renders while streaming.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly List<ChatMessage> _messages = [];
+    /// <summary>Shortest time between two saves of a streaming answer.</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+
+    private List<ChatMessage> _messages = [];
     private CancellationTokenSource? _generation;
 
     /// <summary>Raised when the conversation changed and should be rendered.</summary>
@@ -24,16 +30,93 @@ public sealed class ChatSession(WorkerGateway gateway, WorkerRegistry workers, T
     /// <summary>True while an answer streams.</summary>
     public bool IsGenerating => _generation is not null;
 
-    /// <summary>The model file chat uses; loaded on the first message if the worker has none.</summary>
-    public string? ModelPath { get; set; }
+    /// <summary>The saved conversation shown, or null until the first message starts one.</summary>
+    public Guid? ConversationId { get; private set; }
+
+    /// <summary>The conversation's title.</summary>
+    public string Title { get; private set; } = ConversationTitle.Untitled;
+
+    /// <summary>System prompt, sampling settings and model of this conversation (and the next new one).</summary>
+    public ConversationSettings Settings { get; private set; } = ConversationSettings.Default;
+
+    /// <summary>Whether this user may load models (the owner); a guest chats with whatever is loaded.</summary>
+    public bool CanLoadModels { get; set; } = true;
+
+    /// <summary>The model file chat uses; loaded on the first message if the worker has another.</summary>
+    public string? ModelPath
+    {
+        get => Settings.ModelPath;
+        set => Settings = Settings with { ModelPath = value };
+    }
+
+    /// <summary>Sampling settings for the next answers.</summary>
+    public SamplingSettings Sampling
+    {
+        get => Settings.Sampling;
+        set => Settings = Settings with { Sampling = value };
+    }
 
     /// <summary>Status line for the user (loading, errors).</summary>
     public string? Notice { get; private set; }
 
-    /// <summary>Sampling settings for the next answers.</summary>
-    public SamplingSettings Sampling { get; set; } = new();
+    /// <summary>How full the context window was at the last answer that reported it.</summary>
+    public ContextUsage? ContextUsage => ContextUsage.FromLast(_messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
 
-    /// <summary>Sends a user message and streams the answer.</summary>
+    /// <summary>The last message is an answer that can be asked for again.</summary>
+    public bool CanRegenerate => !IsGenerating && _messages.Count > 0 && _messages[^1].Role == "assistant";
+
+    /// <summary>Shows a saved conversation; false (and an empty conversation) when there is none with that id.</summary>
+    public async Task<bool> OpenAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        Stop();
+        ConversationTranscript? transcript;
+        try
+        {
+            transcript = await store.GetAsync(id, cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            StartNew();
+            LogOpenFailed(logger, id, e);
+            Notice = $"The conversation could not be read: {e.Message}";
+            return false;
+        }
+
+        if (transcript is null)
+        {
+            StartNew();
+            Notice = "That conversation no longer exists; this is a new one.";
+            return false;
+        }
+
+        var saved = transcript.Conversation;
+        ConversationId = saved.Id;
+        Title = saved.Title;
+        // A conversation saved before any model was chosen keeps the model chosen now.
+        Settings = saved.Settings with { ModelPath = saved.Settings.ModelPath ?? Settings.ModelPath };
+        _messages = [.. transcript.Messages.Select(ChatMessage.Restore)];
+        Notice = null;
+        return true;
+    }
+
+    /// <summary>Starts over with an empty, not yet saved conversation that keeps the current settings.</summary>
+    public void StartNew()
+    {
+        Stop();
+        ConversationId = null;
+        Title = ConversationTitle.Untitled;
+        _messages = [];
+        Notice = null;
+    }
+
+    /// <summary>Uses <paramref name="settings"/> (brought within <see cref="SamplingLimits"/>) and saves them with the conversation.</summary>
+    public async Task ApplySettingsAsync(ConversationSettings settings)
+    {
+        Settings = settings with { Sampling = SamplingLimits.Clamp(settings.Sampling) };
+        await PersistAsync(ConversationId, id => store.UpdateSettingsAsync(id, Settings));
+    }
+
+    /// <summary>Sends a user message and streams the answer; the first message starts a saved conversation titled after it.</summary>
     public async Task SendAsync(string text)
     {
         if (string.IsNullOrWhiteSpace(text) || IsGenerating)
@@ -41,40 +124,44 @@ public sealed class ChatSession(WorkerGateway gateway, WorkerRegistry workers, T
             return;
         }
 
-        _messages.Add(new ChatMessage("user", text.Trim()));
-        var answer = new ChatMessage("assistant");
-        _messages.Add(answer);
-        using var generation = new CancellationTokenSource();
-        _generation = generation;
+        var question = new ChatMessage("user", text.Trim());
+        using var generation = BeginGeneration();
         try
         {
-            await NotifyAsync();
-            if (!await EnsureModelLoadedAsync(generation.Token))
-            {
-                answer.Append(GenerationChunk.Final(GenerationCompletion.Failure(Notice ?? "No model is loaded.")));
-                return;
-            }
-
-            var request = new GenerationRequest(Guid.NewGuid(), ToTurns(), Sampling);
-            var lastRender = time.GetTimestamp();
-            await foreach (var chunk in gateway.GenerateAsync(request, generation.Token))
-            {
-                answer.Append(chunk);
-                if (time.GetElapsedTime(lastRender) >= RenderInterval)
-                {
-                    lastRender = time.GetTimestamp();
-                    await NotifyAsync();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            answer.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, answer.TokenCount, 0, 0)));
+            await SaveConversationAsync(question.Text);
+            _messages.Add(question);
+            var position = _messages.Count - 1;
+            await PersistAsync(ConversationId, id => store.SaveMessageAsync(id, question.ToSaved(position)));
+            await AnswerAsync(generation.Token);
         }
         finally
         {
-            _generation = null;
-            await NotifyAsync();
+            await EndGenerationAsync();
+        }
+    }
+
+    /// <summary>Replaces the last answer with a new one, generated with the next seed so that it differs.</summary>
+    public async Task RegenerateAsync()
+    {
+        if (!CanRegenerate)
+        {
+            return;
+        }
+
+        using var generation = BeginGeneration();
+        try
+        {
+            var position = _messages.Count - 1;
+            _messages.RemoveAt(position);
+            await PersistAsync(ConversationId, id => store.RemoveMessagesFromAsync(id, position));
+            // The same seed and prompt give the same answer. The stepped seed is kept, so this answer can be reproduced.
+            Settings = Settings with { Sampling = Settings.Sampling with { Seed = unchecked(Settings.Sampling.Seed + 1) } };
+            await PersistAsync(ConversationId, id => store.UpdateSettingsAsync(id, Settings));
+            await AnswerAsync(generation.Token);
+        }
+        finally
+        {
+            await EndGenerationAsync();
         }
     }
 
@@ -91,47 +178,167 @@ public sealed class ChatSession(WorkerGateway gateway, WorkerRegistry workers, T
         }
     }
 
-    /// <summary>Starts over with an empty conversation.</summary>
-    public void Clear()
+    private async Task AnswerAsync(CancellationToken cancellationToken)
     {
-        Stop();
-        _messages.Clear();
+        // Captured: the user may open another conversation while this answer winds down.
+        var conversationId = ConversationId;
+        var messages = _messages;
+        var turns = ToTurns(messages);
+        var answer = new ChatMessage("assistant");
+        messages.Add(answer);
+        var position = messages.Count - 1;
+        await PersistAsync(conversationId, id => store.SaveMessageAsync(id, answer.ToSaved(position)));
+        try
+        {
+            await NotifyAsync();
+            if (await PrepareModelAsync(cancellationToken) is { } problem)
+            {
+                answer.Append(GenerationChunk.Final(GenerationCompletion.Failure(problem)));
+                return;
+            }
+
+            var request = new GenerationRequest(Guid.NewGuid(), turns, Settings.Sampling);
+            var lastRender = time.GetTimestamp();
+            var lastSave = lastRender;
+            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, cancellationToken))
+            {
+                answer.Append(chunk);
+                if (answer.Completion is not null)
+                {
+                    // Shown as finished only once saved (below), so a reload right after shows the same.
+                    break;
+                }
+
+                if (time.GetElapsedTime(lastSave) >= SaveInterval)
+                {
+                    lastSave = time.GetTimestamp();
+                    await PersistAsync(conversationId, id => store.UpdateAnswerAsync(id, position, answer.Text, null, incomplete: true));
+                }
+
+                if (time.GetElapsedTime(lastRender) >= RenderInterval)
+                {
+                    lastRender = time.GetTimestamp();
+                    await NotifyAsync();
+                }
+            }
+
+            if (answer.Completion is null)
+            {
+                answer.Append(GenerationChunk.Final(GenerationCompletion.Failure("The worker stopped answering.")));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            answer.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, answer.TokenCount, 0, 0)));
+        }
+        finally
+        {
+            // Saved whatever happened above, also after the session was disposed: nothing produced is lost.
+            var saved = answer.ToSaved(position);
+            await PersistAsync(conversationId, id => store.UpdateAnswerAsync(id, position, saved.Content, saved.Completion, saved.Incomplete));
+        }
     }
 
-    private async Task<bool> EnsureModelLoadedAsync(CancellationToken cancellationToken)
+    private async Task SaveConversationAsync(string firstMessage)
     {
-        var worker = workers.PickWorker();
-        if (worker is null)
+        if (ConversationId is { } existing)
         {
-            Notice = "No worker is connected yet; the local worker may still be starting.";
-            return false;
+            // The model and settings may have been picked without a save (e.g. from the library); keep them current.
+            await PersistAsync(existing, id => store.UpdateSettingsAsync(id, Settings));
+            return;
         }
 
-        if (worker.LoadedModel?.ModelPath is { } loaded && (ModelPath is null || loaded == ModelPath))
+        try
         {
-            return true;
+            var conversation = await store.CreateAsync(ConversationTitle.FromFirstMessage(firstMessage), Settings);
+            ConversationId = conversation.Id;
+            Title = conversation.Title;
+        }
+        catch (SqliteException e)
+        {
+            CouldNotSave(e);
+        }
+    }
+
+    private async Task<string?> PrepareModelAsync(CancellationToken cancellationToken)
+    {
+        switch (backend.GetModelState(ModelPath))
+        {
+            case ChatModelState.Ready:
+                return null;
+            case ChatModelState.NoWorker:
+                Notice = "No worker is connected yet; the local worker may still be starting.";
+                return Notice;
+            case ChatModelState.NoModelChosen:
+                Notice = "Choose a model to chat with.";
+                return Notice;
         }
 
-        if (ModelPath is null)
+        if (!CanLoadModels)
         {
-            Notice = "Choose a model to chat with.";
-            return false;
+            Notice = "Only the owner can load a model. Chat with the one that is loaded, or ask the owner to load this one.";
+            return Notice;
         }
 
         Notice = $"Loading {Path.GetFileName(ModelPath)}…";
         await NotifyAsync();
-        var result = await gateway.LoadModelAsync(new ModelLoadRequest(ModelPath), cancellationToken);
-        Notice = result.Succeeded ? null : result.Error;
-        return result.Succeeded;
+        Notice = await backend.LoadModelAsync(ModelPath!, cancellationToken);
+        return Notice;
     }
 
-    private List<ChatTurn> ToTurns() =>
-        [.. _messages.Where(m => m.Completion is null || m.Completion.Outcome != GenerationOutcome.Failed)
+    private List<ChatTurn> ToTurns(IEnumerable<ChatMessage> messages)
+    {
+        List<ChatTurn> turns = Settings.SystemPrompt.Trim() is { Length: > 0 } system ? [new ChatTurn("system", system)] : [];
+        turns.AddRange(messages
+            .Where(m => m.Completion is null || m.Completion.Outcome != GenerationOutcome.Failed)
             .Where(m => m.Role != "assistant" || m.Text.Length > 0)
-            .Select(m => new ChatTurn(m.Role, m.Text))];
+            .Select(m => new ChatTurn(m.Role, m.Text)));
+        return turns;
+    }
+
+    private CancellationTokenSource BeginGeneration()
+    {
+        _generation = new CancellationTokenSource();
+        return _generation;
+    }
+
+    private async Task EndGenerationAsync()
+    {
+        _generation = null;
+        await NotifyAsync();
+    }
+
+    private async Task PersistAsync(Guid? conversationId, Func<Guid, Task> write)
+    {
+        if (conversationId is not { } id)
+        {
+            return;
+        }
+
+        try
+        {
+            await write(id);
+        }
+        catch (SqliteException e)
+        {
+            CouldNotSave(e);
+        }
+    }
+
+    private void CouldNotSave(SqliteException e)
+    {
+        LogSaveFailed(logger, e);
+        Notice = $"The conversation could not be saved: {e.Message}";
+    }
 
     private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
 
     /// <inheritdoc />
     public void Dispose() => Stop();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A chat conversation could not be saved.")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Chat conversation {ConversationId} could not be read.")]
+    private static partial void LogOpenFailed(ILogger logger, Guid conversationId, Exception exception);
 }

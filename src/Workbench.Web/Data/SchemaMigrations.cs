@@ -34,5 +34,28 @@ internal static class SchemaMigrations
             revoked_at TEXT
         );
         """,
+
+        // 3: saved chat conversations; messages go with their conversation.
+        """
+        CREATE TABLE conversations (
+            id            TEXT PRIMARY KEY,
+            title         TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            system_prompt TEXT NOT NULL,
+            sampling_json TEXT NOT NULL,
+            model_path    TEXT
+        );
+        CREATE INDEX conversations_by_update ON conversations (updated_at DESC);
+        CREATE TABLE messages (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            role            TEXT NOT NULL,
+            content         TEXT NOT NULL,
+            completion_json TEXT,
+            incomplete      INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (conversation_id, position)
+        );
+        """,
     ];
 }

@@ -94,6 +94,8 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddMudServices();
+        services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<IChatBackend, WorkerChatBackend>();
         services.TryAddScoped<ChatSession>();
         return services;
     }

@@ -56,6 +56,9 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
         Assert.Equal(GenerationOutcome.Failed, failed.Completion?.Outcome);
         Assert.Contains("worker", failed.Completion!.Error, StringComparison.OrdinalIgnoreCase);
         Assert.True(failed.TokenCount > 0, "what streamed before the crash is kept");
+        var saved = (await scope.ServiceProvider.GetRequiredService<ConversationStore>().GetAsync(session.ConversationId!.Value))!.Messages[1];
+        Assert.Equal(failed.Text, saved.Content);
+        Assert.True(saved.Incomplete, "the saved answer is marked incomplete");
 
         await WaitForWorkerAsync(except: firstWorker);
         Assert.Contains("exit code 137", supervisor.Status.LastExit, StringComparison.Ordinal);

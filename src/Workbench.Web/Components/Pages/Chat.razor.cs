@@ -6,16 +6,26 @@ using Workbench.Web.Library;
 
 namespace Workbench.Web.Components.Pages;
 
-/// <summary>Chat with the loaded model; the conversation lives in <see cref="ChatSession"/>.</summary>
+/// <summary>
+/// Chat with the loaded model; the conversation lives in <see cref="ChatSession"/> and its id in the
+/// address (<c>/chat/{id}</c>), so a reload or a bookmark brings it back.
+/// </summary>
 public sealed partial class Chat : IDisposable
 {
     private string? _draft;
+    private bool _parametersSeen;
+    private Guid? _shownId;
 
     [Inject] public required ChatSession Session { get; init; }
 
     [Inject] public required LibraryIndex Library { get; init; }
 
     [Inject] public required DemoModelProvisioner DemoModel { get; init; }
+
+    [Inject] public required NavigationManager Navigation { get; init; }
+
+    /// <summary>The saved conversation to show; none for a new one.</summary>
+    [Parameter] public Guid? Id { get; set; }
 
     /// <summary>Library id of the model to chat with (from the Models page).</summary>
     [SupplyParameterFromQuery(Name = "model")]
@@ -25,11 +35,36 @@ public sealed partial class Chat : IDisposable
     private IReadOnlyList<string> ModelPaths =>
         [.. Library.Models.Where(m => m.Format == ModelFormat.Gguf && m.Error is null).Select(m => m.PrimaryPath)];
 
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
+
     /// <inheritdoc />
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
         Session.Changed += RenderAsync;
         Library.Changed += RefreshModels;
+        // Guests chat with the loaded model; loading one is the owner's call (the household shares one GPU).
+        Session.CanLoadModels = Authentication is null || (await Authentication).User.IsInRole(Workbench.Web.Security.AccessRoles.Owner);
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        // Act only when the address changed: a re-render of the layout must not reset the conversation.
+        if (!_parametersSeen || Id != _shownId)
+        {
+            _parametersSeen = true;
+            _shownId = Id;
+            if (Id is { } id && id != Session.ConversationId && !await Session.OpenAsync(id))
+            {
+                // Gone (deleted elsewhere): the session shows a new conversation, which gets its own address once saved.
+                _shownId = null;
+            }
+            else if (Id is null && Session.ConversationId is not null)
+            {
+                Session.StartNew();
+            }
+        }
+
         PickModel();
     }
 
@@ -51,9 +86,19 @@ public sealed partial class Chat : IDisposable
         StateHasChanged();
     });
 
-    private Task RenderAsync() => InvokeAsync(StateHasChanged);
+    private Task RenderAsync() => InvokeAsync(() =>
+    {
+        // The first message just saved a new conversation: give it its address without a new history entry.
+        if (_shownId is null && Session.ConversationId is { } id)
+        {
+            _shownId = id;
+            Navigation.NavigateTo($"/chat/{id}", replace: true);
+        }
 
-    private void SelectModel(string path) => Session.ModelPath = path;
+        StateHasChanged();
+    });
+
+    private Task SelectModelAsync(string path) => Session.ApplySettingsAsync(Session.Settings with { ModelPath = path });
 
     private static string FileName(string? path) => path is null ? string.Empty : Path.GetFileName(path);
 

@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using Workbench.Core.Conversations;
+using Workbench.Core.Protocol;
+using Workbench.Web.Data;
+
+namespace Workbench.Web.Chat;
+
+/// <summary>
+/// Saved conversations and their messages in SQLite. Every write is one transaction, so a crash leaves
+/// either the old or the new state; deleting a conversation deletes its messages with it.
+/// </summary>
+public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Raised after a conversation was created, renamed, deleted, re-set or got a message (not on streaming updates).</summary>
+    public event Action? Changed;
+
+    /// <summary>Starts a conversation with no messages.</summary>
+    public async Task<Conversation> CreateAsync(string title, ConversationSettings settings, CancellationToken cancellationToken = default)
+    {
+        var validTitle = ValidTitle(title);
+        var now = time.GetUtcNow();
+        var conversation = new Conversation(Guid.NewGuid(), validTitle, now, now, settings);
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model)
+                """;
+            insert.Parameters.AddWithValue("$id", Key(conversation.Id));
+            insert.Parameters.AddWithValue("$title", validTitle);
+            insert.Parameters.AddWithValue("$now", Text(now));
+            AddSettings(insert, settings);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        Changed?.Invoke();
+        return conversation;
+    }
+
+    /// <summary>Every conversation, the most recently updated first.</summary>
+    public async Task<IReadOnlyList<Conversation>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SelectConversation} ORDER BY updated_at DESC, created_at DESC";
+        var conversations = new List<Conversation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            conversations.Add(ReadConversation(reader));
+        }
+
+        return conversations;
+    }
+
+    /// <summary>One conversation with its messages in order, or null when there is none with that id.</summary>
+    public async Task<ConversationTranscript?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        Conversation conversation;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"{SelectConversation} WHERE id = $id";
+            command.Parameters.AddWithValue("$id", Key(id));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            conversation = ReadConversation(reader);
+        }
+
+        var messages = new List<ConversationMessage>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = """
+                SELECT position, role, content, completion_json, incomplete FROM messages
+                WHERE conversation_id = $id ORDER BY position
+                """;
+            command.Parameters.AddWithValue("$id", Key(id));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                messages.Add(new ConversationMessage(
+                    reader.GetInt32(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(3), Json),
+                    reader.GetBoolean(4)));
+            }
+        }
+
+        return new ConversationTranscript(conversation, messages);
+    }
+
+    /// <summary>Gives a conversation a new title; false when there is no such conversation.</summary>
+    /// <exception cref="ArgumentException">The title is empty or longer than <see cref="ConversationTitle.MaxLength"/>.</exception>
+    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken = default)
+    {
+        var validTitle = ValidTitle(title);
+        var renamed = await ExecuteAsync(
+            "UPDATE conversations SET title = $title WHERE id = $id",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(id));
+                command.Parameters.AddWithValue("$title", validTitle);
+            },
+            cancellationToken);
+        return NotifyIf(renamed > 0);
+    }
+
+    /// <summary>Deletes a conversation and its messages; false when there is no such conversation.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await ExecuteAsync(
+            "DELETE FROM conversations WHERE id = $id",
+            command => command.Parameters.AddWithValue("$id", Key(id)),
+            cancellationToken);
+        return NotifyIf(deleted > 0);
+    }
+
+    /// <summary>Saves a conversation's system prompt, sampling settings and model.</summary>
+    public async Task UpdateSettingsAsync(Guid id, ConversationSettings settings, CancellationToken cancellationToken = default)
+    {
+        var updated = await ExecuteAsync(
+            """
+            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, updated_at = $now
+            WHERE id = $id
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(id));
+                command.Parameters.AddWithValue("$now", Text(time.GetUtcNow()));
+                AddSettings(command, settings);
+            },
+            cancellationToken);
+        NotifyIf(updated > 0);
+    }
+
+    /// <summary>Saves a message at its position (replacing one there) and marks the conversation updated.</summary>
+    public async Task SaveMessageAsync(Guid conversationId, ConversationMessage message, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var transaction = connection.BeginTransaction();
+            await using (var upsert = connection.CreateCommand())
+            {
+                upsert.Transaction = transaction;
+                upsert.CommandText = """
+                    INSERT INTO messages (conversation_id, position, role, content, completion_json, incomplete)
+                    VALUES ($id, $position, $role, $content, $completion, $incomplete)
+                    ON CONFLICT (conversation_id, position) DO UPDATE
+                    SET role = $role, content = $content, completion_json = $completion, incomplete = $incomplete
+                    """;
+                upsert.Parameters.AddWithValue("$id", Key(conversationId));
+                upsert.Parameters.AddWithValue("$position", message.Position);
+                upsert.Parameters.AddWithValue("$role", message.Role);
+                AddAnswer(upsert, message.Content, message.Completion, message.Incomplete);
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await TouchAsync(connection, transaction, conversationId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Updates the text and ending of a saved answer while it streams or when it ends. Cheap enough to call
+    /// about once a second; it does not raise <see cref="Changed"/>.
+    /// </summary>
+    public async Task UpdateAnswerAsync(
+        Guid conversationId,
+        int position,
+        string content,
+        GenerationCompletion? completion,
+        bool incomplete,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE messages SET content = $content, completion_json = $completion, incomplete = $incomplete
+                WHERE conversation_id = $id AND position = $position
+                """;
+            update.Parameters.AddWithValue("$id", Key(conversationId));
+            update.Parameters.AddWithValue("$position", position);
+            AddAnswer(update, content, completion, incomplete);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await TouchAsync(connection, transaction, conversationId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Removes the messages from <paramref name="position"/> on, e.g. an answer about to be regenerated.</summary>
+    public async Task RemoveMessagesFromAsync(Guid conversationId, int position, CancellationToken cancellationToken = default)
+    {
+        var removed = await ExecuteAsync(
+            "DELETE FROM messages WHERE conversation_id = $id AND position >= $position",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(conversationId));
+                command.Parameters.AddWithValue("$position", position);
+            },
+            cancellationToken);
+        NotifyIf(removed > 0);
+    }
+
+    private const string SelectConversation =
+        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path FROM conversations";
+
+    private static Conversation ReadConversation(SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetString(1),
+        DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
+        new ConversationSettings(
+            reader.GetString(4),
+            JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? new SamplingSettings(),
+            reader.IsDBNull(6) ? null : reader.GetString(6)));
+
+    private async Task<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command);
+        var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    private async Task TouchAsync(SqliteConnection connection, SqliteTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var touch = connection.CreateCommand();
+        touch.Transaction = transaction;
+        touch.CommandText = "UPDATE conversations SET updated_at = $now WHERE id = $id";
+        touch.Parameters.AddWithValue("$id", Key(id));
+        touch.Parameters.AddWithValue("$now", Text(time.GetUtcNow()));
+        await touch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private bool NotifyIf(bool changed)
+    {
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+
+        return changed;
+    }
+
+    private static string ValidTitle(string title) =>
+        ConversationTitle.Problem(title) is { } problem ? throw new ArgumentException(problem, nameof(title)) : title.Trim();
+
+    private static void AddSettings(SqliteCommand command, ConversationSettings settings)
+    {
+        command.Parameters.AddWithValue("$system", settings.SystemPrompt);
+        command.Parameters.AddWithValue("$sampling", JsonSerializer.Serialize(settings.Sampling, Json));
+        command.Parameters.AddWithValue("$model", (object?)settings.ModelPath ?? DBNull.Value);
+    }
+
+    private static void AddAnswer(SqliteCommand command, string content, GenerationCompletion? completion, bool incomplete)
+    {
+        command.Parameters.AddWithValue("$content", content);
+        command.Parameters.AddWithValue("$completion", completion is null ? DBNull.Value : JsonSerializer.Serialize(completion, Json));
+        command.Parameters.AddWithValue("$incomplete", incomplete);
+    }
+
+    private static string Key(Guid id) => id.ToString("D");
+
+    private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}

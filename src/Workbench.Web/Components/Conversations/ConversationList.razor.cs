@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Components;
+using Workbench.Core.Conversations;
+using Workbench.Web.Chat;
+
+namespace Workbench.Web.Components.Conversations;
+
+/// <summary>The saved conversations beside the chat; it reloads whenever the store changes (here or in another tab).</summary>
+public sealed partial class ConversationList : IDisposable
+{
+    private IReadOnlyList<Conversation> _conversations = [];
+    private Guid? _renaming;
+    private string? _titleDraft;
+    private string? _renameProblem;
+    private Guid? _confirmingDelete;
+
+    [Inject] public required ConversationStore Store { get; init; }
+
+    [Inject] public required NavigationManager Navigation { get; init; }
+
+    /// <summary>The conversation shown in the chat, highlighted in the list.</summary>
+    [Parameter] public Guid? CurrentId { get; set; }
+
+    /// <summary>An answer is streaming into the current conversation, which must not be deleted under it.</summary>
+    [Parameter] public bool Busy { get; set; }
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync()
+    {
+        Store.Changed += OnStoreChanged;
+        _conversations = await Store.ListAsync();
+    }
+
+    private static string ExportUrl(Guid id, string format) => $"/workbench/v1/conversations/{id}/export?format={format}";
+
+    private void OnStoreChanged() => _ = InvokeAsync(async () =>
+    {
+        _conversations = await Store.ListAsync();
+        StateHasChanged();
+    });
+
+    private void StartRename(Conversation conversation)
+    {
+        CancelEdits();
+        _renaming = conversation.Id;
+        _titleDraft = conversation.Title;
+    }
+
+    private async Task SaveTitleAsync()
+    {
+        if (_renaming is not { } id)
+        {
+            return;
+        }
+
+        _renameProblem = ConversationTitle.Problem(_titleDraft);
+        if (_renameProblem is null)
+        {
+            await Store.RenameAsync(id, _titleDraft!);
+            CancelEdits();
+        }
+    }
+
+    private void AskToDelete(Guid id)
+    {
+        CancelEdits();
+        _confirmingDelete = id;
+    }
+
+    private async Task DeleteAsync(Guid id)
+    {
+        CancelEdits();
+        await Store.DeleteAsync(id);
+        if (id == CurrentId)
+        {
+            Navigation.NavigateTo("/chat");
+        }
+    }
+
+    private void CancelEdits()
+    {
+        _renaming = null;
+        _titleDraft = null;
+        _renameProblem = null;
+        _confirmingDelete = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Store.Changed -= OnStoreChanged;
+}

@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Workbench.Core.Conversations;
+using Workbench.Core.Protocol;
+using Workbench.Web.Chat;
+using Workbench.Web.Tests.TestSupport;
+
+namespace Workbench.Web.Tests.Chat;
+
+/// <summary>A chat session saving into real SQLite while a scripted worker streams its answers.</summary>
+public sealed class ChatSessionPersistenceTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private readonly ManualTimeProvider _time = new();
+    private readonly ScriptedChatBackend _backend = new();
+    private readonly ConversationStore _store;
+    private readonly ChatSession _session;
+
+    public ChatSessionPersistenceTests()
+    {
+        _store = new ConversationStore(_db.Database, _time);
+        _session = NewSession(_store);
+    }
+
+    [Fact]
+    public async Task The_first_message_starts_a_saved_conversation_titled_after_it()
+    {
+        var sending = _session.SendAsync("  What is a good sourdough hydration for a beginner who bakes once a week?  ");
+        _backend.Send("About 70 %.");
+        _backend.End(ScriptedChatBackend.Completed(20, 5));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var saved = await _store.GetAsync(_session.ConversationId!.Value);
+        Assert.NotNull(saved);
+        Assert.Equal("What is a good sourdough hydration for a beginner who…", saved.Conversation.Title);
+        Assert.Equal(saved.Conversation.Title, _session.Title);
+        Assert.Equal(
+            [
+                new ConversationMessage(0, "user", "What is a good sourdough hydration for a beginner who bakes once a week?", null, false),
+                new ConversationMessage(1, "assistant", "About 70 %.", ScriptedChatBackend.Completed(20, 5), false),
+            ],
+            saved.Messages);
+    }
+
+    [Fact]
+    public async Task A_streaming_answer_is_saved_marked_incomplete_at_most_once_a_second()
+    {
+        var sending = _session.SendAsync("Tell me a story");
+        _backend.Send("Once");
+        _backend.Send(" upon");
+        await WaitUntilAsync(() => Task.FromResult(_session.Messages[^1].Text == "Once upon"), "both chunks to arrive");
+        var beforeASecond = await SavedAnswerAsync();
+
+        _time.Advance(ChatSession.SaveInterval);
+        _backend.Send(" a time");
+        await WaitUntilAsync(async () => (await SavedAnswerAsync()).Content == "Once upon a time", "the partial answer to be saved");
+        var afterASecond = await SavedAnswerAsync();
+
+        _backend.End(ScriptedChatBackend.Completed(4, 3));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new ConversationMessage(1, "assistant", "", null, true), beforeASecond);
+        Assert.Equal(new ConversationMessage(1, "assistant", "Once upon a time", null, true), afterASecond);
+        Assert.Equal(new ConversationMessage(1, "assistant", "Once upon a time", ScriptedChatBackend.Completed(4, 3), false), await SavedAnswerAsync());
+    }
+
+    [Fact]
+    public async Task The_partial_answer_survives_when_the_session_is_disposed_mid_stream()
+    {
+        var sending = _session.SendAsync("Talk forever");
+        _backend.Send("Half an ans");
+        await WaitUntilAsync(() => Task.FromResult(_session.Messages[^1].Text.Length > 0), "the answer to start");
+
+        _session.Dispose(); // the tab was closed
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var saved = await SavedAnswerAsync();
+        Assert.Equal("Half an ans", saved.Content);
+        Assert.True(saved.Incomplete);
+        Assert.Equal(GenerationOutcome.Cancelled, saved.Completion?.Outcome);
+    }
+
+    [Fact]
+    public async Task An_answer_cut_off_by_a_crash_reopens_as_incomplete_with_what_was_saved()
+    {
+        var sending = _session.SendAsync("Talk forever");
+        _backend.Send("Saved part");
+        await WaitUntilAsync(() => Task.FromResult(_session.Messages[^1].Text == "Saved part"), "the answer to start");
+        _time.Advance(ChatSession.SaveInterval);
+        _backend.Send(".");
+        await WaitUntilAsync(async () => (await SavedAnswerAsync()).Content == "Saved part.", "the partial answer to be saved");
+
+        // As after a restart of the host: a new store over the same file, a new session.
+        var afterRestart = NewSession(new ConversationStore(_db.Open(), _time));
+        Assert.True(await afterRestart.OpenAsync(_session.ConversationId!.Value));
+
+        var answer = afterRestart.Messages[^1];
+        Assert.Equal("Saved part.", answer.Text);
+        Assert.False(answer.IsStreaming);
+        Assert.True(answer.IsIncomplete);
+        Assert.True(afterRestart.CanRegenerate);
+        _session.Dispose();
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Regenerate_replaces_the_last_answer_using_the_next_seed()
+    {
+        _session.Sampling = new SamplingSettings { Seed = 41 };
+        var sending = _session.SendAsync("Name a cat");
+        _backend.Send("Tom");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await sending;
+
+        var regenerating = _session.RegenerateAsync();
+        _backend.Send("Felix");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await regenerating.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var saved = (await _store.GetAsync(_session.ConversationId!.Value))!;
+        Assert.Equal(["Name a cat", "Felix"], saved.Messages.Select(m => m.Content));
+        Assert.Equal(["Name a cat", "Felix"], _session.Messages.Select(m => m.Text));
+        Assert.Equal([41u, 42u], _backend.Requests.Select(r => r.Sampling.Seed));
+        Assert.Equal(42u, saved.Conversation.Settings.Sampling.Seed);
+        Assert.Equal([new ChatTurn("user", "Name a cat")], _backend.Requests[1].Messages);
+    }
+
+    [Fact]
+    public async Task The_system_prompt_is_sent_first_and_settings_are_kept_with_the_conversation_within_bounds()
+    {
+        await _session.ApplySettingsAsync(new ConversationSettings("  Be brief.  ", new SamplingSettings { Temperature = 7f, MaxTokens = 64 }, "/m.gguf"));
+        var sending = _session.SendAsync("Hi");
+        _backend.End(ScriptedChatBackend.Completed(3, 0));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await _session.ApplySettingsAsync(_session.Settings with { SystemPrompt = "Be very brief." });
+        var reopened = NewSession(_store);
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+
+        Assert.Equal([new ChatTurn("system", "Be brief."), new ChatTurn("user", "Hi")], _backend.Requests[0].Messages);
+        Assert.Equal(SamplingLimits.MaxTemperature, _backend.Requests[0].Sampling.Temperature);
+        Assert.Equal(new ConversationSettings("Be very brief.", new SamplingSettings { Temperature = 2f, MaxTokens = 64 }, "/m.gguf"), reopened.Settings);
+    }
+
+    [Fact]
+    public async Task Without_a_worker_the_answer_fails_with_a_reason_and_is_saved_as_failed()
+    {
+        _backend.ModelState = ChatModelState.NoWorker;
+
+        await _session.SendAsync("Anyone there?").WaitAsync(TimeSpan.FromSeconds(10));
+
+        var saved = await SavedAnswerAsync();
+        Assert.Equal(GenerationOutcome.Failed, saved.Completion?.Outcome);
+        Assert.Contains("No worker", saved.Completion!.Error, StringComparison.Ordinal);
+        Assert.True(saved.Incomplete);
+    }
+
+    [Fact]
+    public async Task A_guest_is_told_only_the_owner_loads_models_and_nothing_is_loaded()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        _session.CanLoadModels = false;
+        _session.ModelPath = "/models/other.gguf";
+
+        await _session.SendAsync("Hello?").WaitAsync(TimeSpan.FromSeconds(10));
+
+        var saved = await SavedAnswerAsync();
+        Assert.Contains("Only the owner can load a model", saved.Completion?.Error, StringComparison.Ordinal);
+        Assert.Empty(_backend.Requests);
+    }
+
+    [Fact]
+    public async Task Opening_an_unknown_conversation_starts_a_new_one_and_says_so()
+    {
+        Assert.False(await _session.OpenAsync(Guid.NewGuid()));
+
+        Assert.Null(_session.ConversationId);
+        Assert.Empty(_session.Messages);
+        Assert.Contains("no longer exists", _session.Notice, StringComparison.Ordinal);
+    }
+
+    private ChatSession NewSession(ConversationStore store) => new(_backend, store, _time, NullLogger<ChatSession>.Instance);
+
+    private async Task<ConversationMessage> SavedAnswerAsync() =>
+        (await _store.GetAsync(_session.ConversationId!.Value))!.Messages[^1];
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _db.Dispose();
+    }
+}
