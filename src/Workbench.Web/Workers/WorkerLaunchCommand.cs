@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Workbench.Web.Workers;
@@ -22,6 +23,11 @@ internal static class WorkerLaunchCommand
         start.ArgumentList.Add(assembly);
         start.ArgumentList.Add($"--Workbench:Worker:HubUrl={hubUrl}");
         start.ArgumentList.Add($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}");
+        if (options.WorkerTelemetryIntervalMs is { } interval)
+        {
+            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Workbench:Worker:TelemetryIntervalMs={interval}"));
+        }
+
         return start;
     }
 
