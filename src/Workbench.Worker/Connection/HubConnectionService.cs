@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Workbench.Core.Protocol;
@@ -94,8 +95,23 @@ internal sealed partial class HubConnectionService(
         await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
         LogRegistered(logger, options.Value.HubUrl);
         // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
-        var snapshot = await Task.Run(() => hardware.Read([AppContext.BaseDirectory, Path.GetTempPath()], backend.BuildBackend), cancellationToken);
+        var modelRoots = await GetModelRootsAsync(connection, cancellationToken);
+        var snapshot = await Task.Run(() => hardware.Read(ReportedDiskPaths.For(modelRoots), backend.BuildBackend), cancellationToken);
         await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<string>> GetModelRootsAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.InvokeAsync<IReadOnlyList<string>>(WorkerHubMethods.GetModelRoots, cancellationToken);
+        }
+        catch (HubException ex)
+        {
+            // A dashboard from before model roots were shared: report the worker's own disks only.
+            LogNoModelRoots(logger, ex.Message);
+            return [];
+        }
     }
 
     private Task StartGeneration(HubConnection connection, GenerationRequest request, CancellationToken stoppingToken)
@@ -141,6 +157,9 @@ internal sealed partial class HubConnectionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the dashboard at {HubUrl} yet: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string hubUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard did not list its model folders: {Reason}")]
+    private static partial void LogNoModelRoots(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} started")]
     private static partial void LogGenerationStarted(ILogger logger, Guid requestId);

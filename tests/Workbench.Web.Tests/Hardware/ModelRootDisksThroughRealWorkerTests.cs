@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Workbench.Web.Tests.TestSupport;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Hardware;
+
+/// <summary>The real worker asks the real hub for the dashboard's model folders and reports the disks under them.</summary>
+public sealed class ModelRootDisksThroughRealWorkerTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _modelRoot = Directory.CreateTempSubdirectory("workbench-root-disk-");
+    private readonly RealWorkerServer _server;
+
+    public ModelRootDisksThroughRealWorkerTests() =>
+        _server = new RealWorkerServer("root-disks", ("Workbench:ModelRoots:0", _modelRoot.FullName));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task The_hardware_report_lists_the_disk_of_a_configured_model_root()
+    {
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
+
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
+
+        var disks = registry.Workers.First(w => w.Hardware is not null).Hardware!.Disks;
+        var disk = Assert.Single(disks, d => d.Path == _modelRoot.FullName);
+        Assert.True(disk.TotalBytes > 0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _modelRoot.Delete(recursive: true);
+    }
+}
