@@ -54,6 +54,20 @@ public sealed class HardwarePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_memory_card_shows_the_measured_ram_bandwidth_or_that_it_was_not_measured()
+    {
+        var measured = Snapshot() with { Memory = Snapshot().Memory with { MeasuredBandwidthBytesPerSecond = 18_400_000_000 } };
+        Connect(measured);
+        var page = _context.Render<HardwarePage>();
+        Assert.Contains("Bandwidth 18.4 GB/s", page.Find("[data-testid=ram-bandwidth]").TextContent, StringComparison.Ordinal);
+
+        _registry.SetHardware("c1", Snapshot());
+        page.Render();
+
+        Assert.Contains("not measured", page.Find("[data-testid=ram-bandwidth]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_worker_the_page_says_it_is_waiting()
     {
         var page = _context.Render<HardwarePage>();

@@ -27,7 +27,7 @@ public sealed class ModelRootDisksTests : IDisposable
         shm.Delete();
         try
         {
-            var reader = new HardwareSnapshotReader(new NoGpuProbe("not probed in this test"), new SystemCpuProbe(), new SystemMemoryProbe(), new SystemDiskProbe(), TimeProvider.System);
+            var reader = new HardwareSnapshotReader(new NoGpuProbe("not probed in this test"), new SystemCpuProbe(), new SystemMemoryProbe(), new MemoryCopyBandwidthProbe(), new SystemDiskProbe(), TimeProvider.System);
 
             var snapshot = reader.Read(ReportedDiskPaths.For([onShm.FullName]), "Cpu");
 
