@@ -68,6 +68,26 @@ public sealed class HardwarePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_cuda_build_without_an_nvidia_driver_is_warned_about_on_the_software_card()
+    {
+        Connect(Snapshot() with { Software = new SoftwareInfo("Linux", ".NET 10.0.0", "Cuda12") });
+
+        var page = _context.Render<HardwarePage>();
+
+        Assert.Contains("no NVIDIA driver", page.Find("[data-testid=software-card] [data-testid=cuda-warning]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cpu_build_gets_no_cuda_warning()
+    {
+        Connect(Snapshot());
+
+        var page = _context.Render<HardwarePage>();
+
+        Assert.Empty(page.FindAll("[data-testid=cuda-warning]"));
+    }
+
+    [Fact]
     public void Without_a_worker_the_page_says_it_is_waiting()
     {
         var page = _context.Render<HardwarePage>();
