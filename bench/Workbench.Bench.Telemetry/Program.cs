@@ -85,6 +85,10 @@ internal static class TelemetryBenchmark
             Console.WriteLine(Invariant($"    every sample  : {every.Count,4} samples  p50 {Percentile(every, 0.5),7:F1} ms  p95 {Percentile(every, 0.95),7:F1} ms  max {every.Max(),7:F1} ms"));
             Console.WriteLine(Invariant($"    newest shown  : {newest.Count,4} redraws  p50 {Percentile(newest, 0.5),7:F1} ms  p95 {Percentile(newest, 0.95),7:F1} ms  max {newest.Max(),7:F1} ms"));
             Console.WriteLine(Invariant($"    p95 every sample / goal 250 ms: {Percentile(every, 0.95) / 250:F3}; samples received / expected: {every.Count / (LatencyWindow.TotalMilliseconds / IntervalMs):F3}"));
+            var bandwidth = registry.Workers[0].Hardware?.Memory.MeasuredBandwidthBytesPerSecond;
+            Console.WriteLine(bandwidth is { } b
+                ? Invariant($"(c) RAM bandwidth the worker measured at start-up: {b / 1e9:F1} GB/s")
+                : "(c) RAM bandwidth: not measured by the worker within its 200 ms budget");
         }
         finally
         {
