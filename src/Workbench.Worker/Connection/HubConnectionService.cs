@@ -44,6 +44,12 @@ internal sealed partial class HubConnectionService(
             generations.Cancel(requestId);
             return Task.CompletedTask;
         });
+        connection.On(nameof(IWorkerClient.RefreshHardware), () =>
+        {
+            // Not awaited: a handler that invoked the hub and waited for the answer would block the receive loop.
+            _ = RefreshHardwareAsync(connection, stoppingToken);
+            return Task.CompletedTask;
+        });
         connection.Reconnected += _ => RegisterAsync(connection, stoppingToken);
         connection.Reconnecting += _ =>
         {
@@ -95,9 +101,27 @@ internal sealed partial class HubConnectionService(
         await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
         LogRegistered(logger, options.Value.HubUrl);
         // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
+        await ReportHardwareAsync(connection, cancellationToken);
+    }
+
+    private async Task ReportHardwareAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
         var modelRoots = await GetModelRootsAsync(connection, cancellationToken);
         var snapshot = await Task.Run(() => hardware.Read(ReportedDiskPaths.For(modelRoots), backend.BuildBackend), cancellationToken);
         await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
+    }
+
+    private async Task RefreshHardwareAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReportHardwareAsync(connection, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or OperationCanceledException or HubException)
+        {
+            // The next registration reports the hardware again.
+            LogRefreshFailed(logger, ex.Message);
+        }
     }
 
     private async Task<IReadOnlyList<string>> GetModelRootsAsync(HubConnection connection, CancellationToken cancellationToken)
@@ -157,6 +181,9 @@ internal sealed partial class HubConnectionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the dashboard at {HubUrl} yet: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string hubUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting the hardware again failed: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard did not list its model folders: {Reason}")]
     private static partial void LogNoModelRoots(ILogger logger, string reason);

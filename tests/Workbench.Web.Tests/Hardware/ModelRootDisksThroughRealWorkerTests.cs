@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Workbench.Web.Library;
 using Workbench.Web.Tests.TestSupport;
 using Workbench.Web.Workers;
 
@@ -25,6 +26,31 @@ public sealed class ModelRootDisksThroughRealWorkerTests : IAsyncLifetime
         var disks = registry.Workers.First(w => w.Hardware is not null).Hardware!.Disks;
         var disk = Assert.Single(disks, d => d.Path == _modelRoot.FullName);
         Assert.True(disk.TotalBytes > 0);
+    }
+
+    [Fact]
+    public async Task A_model_folder_added_later_appears_in_the_hardware_report_without_a_restart()
+    {
+        var registry = _server.Services.GetRequiredService<WorkerRegistry>();
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.Any(w => w.Hardware is not null), "the worker's hardware");
+        var before = registry.Workers.First(w => w.Hardware is not null).Hardware!.CapturedAt;
+        // A disk is listed once, under the first folder on it: on Linux /dev/shm is a mount of its own, so a folder
+        // there shows under its own path; elsewhere the refreshed report is what can be seen.
+        var onOwnMount = OperatingSystem.IsLinux() && Directory.Exists("/dev/shm");
+        var added = Directory.CreateDirectory(onOwnMount ? Path.Combine("/dev/shm", _modelRoot.Name) : Path.Combine(_modelRoot.FullName, "added"));
+        try
+        {
+            Assert.Null(await _server.Services.GetRequiredService<ModelRootCatalog>().AddAsync(added.FullName));
+
+            await RealWorkerServer.WaitUntilAsync(
+                () => registry.Workers.Any(w => w.Hardware is { } hardware && hardware.CapturedAt > before
+                    && (!onOwnMount || hardware.Disks.Any(d => d.Path == added.FullName))),
+                "a hardware report listing the added folder's disk");
+        }
+        finally
+        {
+            added.Delete(recursive: true);
+        }
     }
 
     public async Task DisposeAsync()
