@@ -20,4 +20,10 @@ public sealed record MemoryInfo
 
     /// <summary>Memory limit of the worker's container (cgroup), when it is below <see cref="TotalBytes"/>.</summary>
     public long? ContainerLimitBytes { get; init; }
+
+    /// <summary>
+    /// Measured copy bandwidth of RAM (bytes read plus bytes written per second by one thread: a lower bound of what all cores reach), for speed estimates
+    /// on the CPU; null when not measured. Taken once per worker start, before any model competes for memory.
+    /// </summary>
+    public long? MeasuredBandwidthBytesPerSecond { get; init; }
 }

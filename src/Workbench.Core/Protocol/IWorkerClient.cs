@@ -14,4 +14,7 @@ public interface IWorkerClient
 
     /// <summary>Stops a running generation; unknown or finished ids are ignored.</summary>
     Task CancelGeneration(Guid requestId);
+
+    /// <summary>Reads the hardware again and reports it (the dashboard's model folders changed, so the disks to list did).</summary>
+    Task RefreshHardware();
 }

@@ -24,6 +24,12 @@ public static class WorkerHubMethods
     /// <summary><c>ReportHardware(HardwareSnapshot)</c>: what the worker's machine has, sent after each registration.</summary>
     public const string ReportHardware = "ReportHardware";
 
+    /// <summary>
+    /// <c>GetModelRoots() → IReadOnlyList&lt;string&gt;</c>: the dashboard's model folders, asked for after each registration
+    /// so the hardware report covers the disks models load from.
+    /// </summary>
+    public const string GetModelRoots = "GetModelRoots";
+
     /// <summary><c>ReportTelemetry(TelemetrySample)</c>: one reading of GPU, CPU and RAM load (fire and forget, about 1 Hz).</summary>
     public const string ReportTelemetry = "ReportTelemetry";
 }

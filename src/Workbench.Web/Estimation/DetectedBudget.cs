@@ -10,7 +10,10 @@ namespace Workbench.Web.Estimation;
 /// <param name="HostName">The worker's host, for labels.</param>
 /// <param name="Gpus">One budget per detected GPU, in device order.</param>
 /// <param name="AvailableRamBytes">RAM available for a model; null when unknown.</param>
-public sealed record DetectedBudget(string HostName, IReadOnlyList<GpuBudget> Gpus, long? AvailableRamBytes)
+/// <param name="RamBytesPerSecond">
+/// RAM bandwidth the worker measured, for <see cref="SpeedEstimator.EstimateDecode"/> on the CPU; null when unmeasured.
+/// </param>
+public sealed record DetectedBudget(string HostName, IReadOnlyList<GpuBudget> Gpus, long? AvailableRamBytes, double? RamBytesPerSecond = null)
 {
     /// <summary>The budget of a hardware report; <paramref name="workerProcessId"/> marks memory the worker already holds.</summary>
     public static DetectedBudget From(HardwareSnapshot snapshot, int workerProcessId)
@@ -25,6 +28,6 @@ public sealed record DetectedBudget(string HostName, IReadOnlyList<GpuBudget> Gp
                 return new GpuBudget($"GPU{g.Index} {g.DisplayName}", Math.Min(free, g.MemoryTotalBytes!.Value), g.PeakMemoryBandwidthBytesPerSecond);
             })
             .ToList();
-        return new DetectedBudget(snapshot.HostName, gpus, snapshot.Memory.AvailableBytes);
+        return new DetectedBudget(snapshot.HostName, gpus, snapshot.Memory.AvailableBytes, snapshot.Memory.MeasuredBandwidthBytesPerSecond);
     }
 }

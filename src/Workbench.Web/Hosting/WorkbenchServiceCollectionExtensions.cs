@@ -47,6 +47,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());
         services.TryAddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
+        services.AddHostedService<HardwareRefreshOnModelRootChange>();
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>("workers");
         return services;
     }

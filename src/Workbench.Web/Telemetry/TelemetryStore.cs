@@ -58,39 +58,61 @@ public sealed class TelemetryStore(IOptions<TelemetryOptions> options, TimeProvi
         return subscription;
     }
 
+    /// <summary>
+    /// At most one delivery per subscriber is queued or running at a time: samples that arrive meanwhile only mark it
+    /// dirty, so a callback that never returns holds one thread and nothing grows behind it.
+    /// </summary>
     private sealed class Subscription(TelemetryStore store, Action callback) : IDisposable
     {
-        private int _pending;
+        private int _dirty;
+        private int _delivering;
         private long _lastFiredTicks = long.MinValue;
         private volatile bool _disposed;
 
         public void Notify()
         {
-            if (_disposed || Interlocked.Exchange(ref _pending, 1) == 1)
+            if (_disposed)
             {
-                return; // one is already queued; it will see this sample too
+                return;
             }
 
-            var now = store._time.GetUtcNow().UtcTicks;
-            var last = Interlocked.Read(ref _lastFiredTicks);
-            var wait = last == long.MinValue ? TimeSpan.Zero : store._throttle - TimeSpan.FromTicks(now - last);
-            _ = Task.Run(() => FireAsync(wait));
+            Volatile.Write(ref _dirty, 1);
+            if (Interlocked.CompareExchange(ref _delivering, 1, 0) == 0)
+            {
+                _ = Task.Run(DeliverAsync);
+            }
         }
 
-        private async Task FireAsync(TimeSpan wait)
+        private async Task DeliverAsync()
         {
-            if (wait > TimeSpan.Zero)
+            do
             {
-                await Task.Delay(wait, store._time).ConfigureAwait(false);
-            }
+                try
+                {
+                    var last = Interlocked.Read(ref _lastFiredTicks);
+                    var wait = last == long.MinValue
+                        ? TimeSpan.Zero
+                        : store._throttle - TimeSpan.FromTicks(store._time.GetUtcNow().UtcTicks - last);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, store._time).ConfigureAwait(false);
+                    }
 
-            Interlocked.Exchange(ref _lastFiredTicks, store._time.GetUtcNow().UtcTicks);
-            // Cleared before the call, so a sample arriving during a slow callback queues the next one.
-            Volatile.Write(ref _pending, 0);
-            if (!_disposed)
-            {
-                callback();
+                    Interlocked.Exchange(ref _lastFiredTicks, store._time.GetUtcNow().UtcTicks);
+                    // Cleared before the call, so a sample arriving during a slow callback earns one more call.
+                    Volatile.Write(ref _dirty, 0);
+                    if (!_disposed)
+                    {
+                        callback();
+                    }
+                }
+                finally
+                {
+                    Volatile.Write(ref _delivering, 0);
+                }
             }
+            // A sample came during the wait or the callback and its Notify saw this delivery running: go round again.
+            while (!_disposed && Volatile.Read(ref _dirty) == 1 && Interlocked.CompareExchange(ref _delivering, 1, 0) == 0);
         }
 
         public void Dispose()

@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.SignalR;
 using Workbench.Core.Hardware;
 using Workbench.Core.Protocol;
 using Workbench.Core.Telemetry;
+using Workbench.Web.Library;
 using Workbench.Web.Telemetry;
 
 namespace Workbench.Web.Workers;
 
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
-public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, TelemetryStore telemetry) : Hub<IWorkerClient>
+public sealed class WorkerHub(
+    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, TelemetryStore telemetry, ModelRootCatalog modelRoots) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself.</summary>
     public void Register(WorkerRegistration registration)
@@ -29,6 +31,10 @@ public sealed class WorkerHub(WorkerRegistry registry, WorkerGateway gateway, Wo
         ArgumentNullException.ThrowIfNull(snapshot);
         registry.SetHardware(Context.ConnectionId, snapshot);
     }
+
+    /// <summary>The model folders that exist on this host; a worker reports the disks of those it also has.</summary>
+    public async Task<IReadOnlyList<string>> GetModelRoots() =>
+        [.. (await modelRoots.ScanRootsAsync(Context.ConnectionAborted)).Select(root => root.Path)];
 
     /// <summary>A worker sends one telemetry sample; samples from a worker that has not registered are dropped.</summary>
     public void ReportTelemetry(TelemetrySample sample)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Workbench.Web.Workers;
@@ -24,6 +25,11 @@ internal static class WorkerLaunchCommand
         start.ArgumentList.Add($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}");
         // In the environment, not the command line, which every user of the machine can read.
         start.Environment["Workbench__Worker__Secret"] = secret;
+        if (options.WorkerTelemetryIntervalMs is { } interval)
+        {
+            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Workbench:Worker:TelemetryIntervalMs={interval}"));
+        }
+
         return start;
     }
 

@@ -21,6 +21,10 @@ public sealed class WorkerSupervisorOptions
     /// <summary>Longest delay between restarts.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Milliseconds between the local worker's telemetry samples; empty keeps the worker's default (1 Hz).</summary>
+    [Range(100, 10_000)]
+    public int? WorkerTelemetryIntervalMs { get; set; }
 }
 
 /// <summary>Checks <see cref="WorkerSupervisorOptions"/> at start-up.</summary>

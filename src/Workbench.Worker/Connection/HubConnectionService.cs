@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Workbench.Core.Protocol;
@@ -47,6 +48,12 @@ internal sealed partial class HubConnectionService(
         connection.On<Guid>(nameof(IWorkerClient.CancelGeneration), requestId =>
         {
             generations.Cancel(requestId);
+            return Task.CompletedTask;
+        });
+        connection.On(nameof(IWorkerClient.RefreshHardware), () =>
+        {
+            // Not awaited: a handler that invoked the hub and waited for the answer would block the receive loop.
+            _ = RefreshHardwareAsync(connection, stoppingToken);
             return Task.CompletedTask;
         });
         connection.Reconnected += _ => RegisterAsync(connection, stoppingToken);
@@ -100,8 +107,41 @@ internal sealed partial class HubConnectionService(
         await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
         LogRegistered(logger, options.Value.HubUrl);
         // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
-        var snapshot = await Task.Run(() => hardware.Read([AppContext.BaseDirectory, Path.GetTempPath()], backend.BuildBackend), cancellationToken);
+        await ReportHardwareAsync(connection, cancellationToken);
+    }
+
+    private async Task ReportHardwareAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        var modelRoots = await GetModelRootsAsync(connection, cancellationToken);
+        var snapshot = await Task.Run(() => hardware.Read(ReportedDiskPaths.For(modelRoots), backend.BuildBackend), cancellationToken);
         await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
+    }
+
+    private async Task RefreshHardwareAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReportHardwareAsync(connection, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or OperationCanceledException or HubException)
+        {
+            // The next registration reports the hardware again.
+            LogRefreshFailed(logger, ex.Message);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> GetModelRootsAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.InvokeAsync<IReadOnlyList<string>>(WorkerHubMethods.GetModelRoots, cancellationToken);
+        }
+        catch (HubException ex)
+        {
+            // A dashboard from before model roots were shared: report the worker's own disks only.
+            LogNoModelRoots(logger, ex.Message);
+            return [];
+        }
     }
 
     private Task StartGeneration(HubConnection connection, GenerationRequest request, CancellationToken stoppingToken)
@@ -147,6 +187,12 @@ internal sealed partial class HubConnectionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the dashboard at {HubUrl} yet: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string hubUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting the hardware again failed: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard did not list its model folders: {Reason}")]
+    private static partial void LogNoModelRoots(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} started")]
     private static partial void LogGenerationStarted(ILogger logger, Guid requestId);

@@ -3,7 +3,8 @@ using Workbench.Core.Hardware;
 namespace Workbench.Worker.Probes;
 
 /// <summary>Reads every probe into one <see cref="HardwareSnapshot"/>.</summary>
-public sealed class HardwareSnapshotReader(IGpuProbe gpus, ICpuProbe cpu, IMemoryProbe memory, IDiskProbe disks, TimeProvider time)
+public sealed class HardwareSnapshotReader(
+    IGpuProbe gpus, ICpuProbe cpu, IMemoryProbe memory, IMemoryBandwidthProbe memoryBandwidth, IDiskProbe disks, TimeProvider time)
 {
     /// <summary>A snapshot now, with the disks holding <paramref name="diskPaths"/> (one entry per distinct mount).</summary>
     public HardwareSnapshot Read(IEnumerable<string> diskPaths, string backend)
@@ -14,7 +15,7 @@ public sealed class HardwareSnapshotReader(IGpuProbe gpus, ICpuProbe cpu, IMemor
             HostName = Environment.MachineName,
             CapturedAt = time.GetUtcNow(),
             Cpu = cpu.ReadCpu(),
-            Memory = memory.ReadMemory(),
+            Memory = memory.ReadMemory() with { MeasuredBandwidthBytesPerSecond = memoryBandwidth.MeasureBytesPerSecond() },
             Software = SoftwareInfo.OfCurrentProcess(backend),
             Gpus = gpus.ReadGpus(),
             GpuProvider = gpus.ProviderName,

@@ -8,7 +8,7 @@ namespace Workbench.Worker.Probes;
 public static class ProbeServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the GPU probe (chosen once, on first use: NVML, then nvidia-smi, then none), the CPU, memory and disk
+    /// Adds the GPU probe (chosen once, on first use: NVML, then nvidia-smi, then none), the CPU, memory, memory bandwidth and disk
     /// probes and the snapshot reader. Each is added only when not already registered, so tests can substitute.
     /// </summary>
     public static IServiceCollection AddWorkbenchProbes(this IServiceCollection services, IConfiguration configuration)
@@ -21,6 +21,7 @@ public static class ProbeServiceCollectionExtensions
         services.TryAddSingleton<ICpuProbe, SystemCpuProbe>();
         services.TryAddSingleton<IMemoryProbe, SystemMemoryProbe>();
         services.TryAddSingleton<IDiskProbe, SystemDiskProbe>();
+        services.TryAddSingleton<IMemoryBandwidthProbe, MemoryCopyBandwidthProbe>();
         services.TryAddSingleton<HardwareSnapshotReader>();
         return services;
     }

@@ -64,6 +64,15 @@ public sealed class LibraryFitTests : IDisposable
     }
 
     [Fact]
+    public void The_measured_ram_bandwidth_is_carried_into_the_budget_for_speed_estimates()
+    {
+        var snapshot = Snapshot() with { Memory = Snapshot().Memory with { MeasuredBandwidthBytesPerSecond = 25_000_000_000 } };
+
+        Assert.Equal(25e9, DetectedBudget.From(snapshot, WorkerPid).RamBytesPerSecond);
+        Assert.Null(DetectedBudget.From(Snapshot(), WorkerPid).RamBytesPerSecond);
+    }
+
+    [Fact]
     public void A_gpu_too_small_for_the_whole_model_gets_a_partial_or_cpu_badge_not_fits()
     {
         Report(Gpu(totalGib: 0.001, freeGib: 0.001));

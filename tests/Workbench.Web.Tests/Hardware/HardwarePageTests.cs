@@ -54,6 +54,40 @@ public sealed class HardwarePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_memory_card_shows_the_measured_ram_bandwidth_or_that_it_was_not_measured()
+    {
+        var measured = Snapshot() with { Memory = Snapshot().Memory with { MeasuredBandwidthBytesPerSecond = 18_400_000_000 } };
+        Connect(measured);
+        var page = _context.Render<HardwarePage>();
+        Assert.Contains("Bandwidth 18.4 GB/s", page.Find("[data-testid=ram-bandwidth]").TextContent, StringComparison.Ordinal);
+
+        _registry.SetHardware("c1", Snapshot());
+        page.Render();
+
+        Assert.Contains("not measured", page.Find("[data-testid=ram-bandwidth]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cuda_build_without_an_nvidia_driver_is_warned_about_on_the_software_card()
+    {
+        Connect(Snapshot() with { Software = new SoftwareInfo("Linux", ".NET 10.0.0", "Cuda12") });
+
+        var page = _context.Render<HardwarePage>();
+
+        Assert.Contains("no NVIDIA driver", page.Find("[data-testid=software-card] [data-testid=cuda-warning]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cpu_build_gets_no_cuda_warning()
+    {
+        Connect(Snapshot());
+
+        var page = _context.Render<HardwarePage>();
+
+        Assert.Empty(page.FindAll("[data-testid=cuda-warning]"));
+    }
+
+    [Fact]
     public void Without_a_worker_the_page_says_it_is_waiting()
     {
         var page = _context.Render<HardwarePage>();

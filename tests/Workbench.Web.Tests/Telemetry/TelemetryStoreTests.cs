@@ -125,6 +125,43 @@ public sealed class TelemetryStoreTests
         Assert.Equal(0, Volatile.Read(ref calls));
     }
 
+    [Fact]
+    public async Task A_subscriber_that_never_returns_is_called_once_however_many_samples_arrive()
+    {
+        var store = Store(capacity: 100, throttleMs: 0);
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        using var subscription = store.Subscribe(() =>
+        {
+            Interlocked.Increment(ref calls);
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        store.Add("box", At(0));
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
+
+        // Thousands of samples while the subscriber is stuck, in bursts with pauses so any queued call would get to run;
+        // each stuck call would hold a thread-pool thread, so the number of calls is the memory that piles up.
+        for (var i = 1; i <= 5000; i++)
+        {
+            store.Add("box", At(i));
+            if (i % 500 == 0)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        await Task.Delay(300);
+        var callsWhileStuck = Volatile.Read(ref calls);
+        release.Set();
+        // The samples that arrived while it was stuck are folded into exactly one more call.
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 2);
+        await Task.Delay(200);
+
+        Assert.Equal(1, callsWhileStuck);
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(100, store.Since("box", DateTimeOffset.MinValue).Count);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -52,4 +52,27 @@ public sealed class WorkerSupervisorTests
         Assert.Contains($"--Workbench:Worker:ParentProcessId={Environment.ProcessId}", start.ArgumentList);
         Assert.True(File.Exists(start.FileName) || start.FileName == "dotnet", start.FileName);
     }
+
+    [Fact]
+    public void A_configured_telemetry_interval_is_passed_to_the_worker_and_left_out_when_unset()
+    {
+        var hub = new Uri("http://127.0.0.1:5080/hubs/worker");
+
+        var configured = WorkerLaunchCommand.Create(new WorkerSupervisorOptions { WorkerTelemetryIntervalMs = 250 }, hub, "s3cret-s3cret-s3cret");
+        var unset = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), hub, "s3cret-s3cret-s3cret");
+
+        Assert.Contains("--Workbench:Worker:TelemetryIntervalMs=250", configured.ArgumentList);
+        Assert.DoesNotContain(unset.ArgumentList, a => a.StartsWith("--Workbench:Worker:TelemetryIntervalMs", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(99)]
+    [InlineData(10_001)]
+    public void A_telemetry_interval_outside_100_ms_to_10_s_is_rejected_with_the_setting_to_fix(int interval)
+    {
+        var result = new WorkerSupervisorOptionsValidator().Validate(null, new WorkerSupervisorOptions { WorkerTelemetryIntervalMs = interval });
+
+        Assert.True(result.Failed);
+        Assert.Contains("WorkerTelemetryIntervalMs", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -35,6 +35,16 @@ public sealed partial class Chat : IDisposable
     private IReadOnlyList<string> ModelPaths =>
         [.. Library.Models.Where(m => m.Format == ModelFormat.Gguf && m.Error is null).Select(m => m.PrimaryPath)];
 
+    [Inject] public required Workbench.Web.Estimation.LibraryFit Fit { get; init; }
+
+    /// <summary>Said before loading: the estimator thinks the chosen model will not fit this machine at the context chat loads with.</summary>
+    private string? FitWarning =>
+        Session.ModelPath is { } path
+        && Library.Models.FirstOrDefault(m => m.PrimaryPath == path) is { } model
+        && Fit.For(model, Fit.Budget()) is { Kind: Workbench.Core.Estimation.FitKind.DoesNotFit } verdict
+            ? $"{model.Name} will probably not load here: {verdict.Message}"
+            : null;
+
     [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     /// <inheritdoc />

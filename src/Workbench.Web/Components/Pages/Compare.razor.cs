@@ -134,7 +134,9 @@ public sealed partial class Compare : IDisposable
         // The table's estimates are for the hypothetical quant's model; speed needs that same model.
         var quantModel = selected.Row.Option.Model;
         var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention, ContextLength = selected.Cell.ContextLength };
-        _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, null);
+        // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
+        var ramSpeed = SelectedGpu.Detected ? Fit.Budget()?.RamBytesPerSecond : null;
+        _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, ramSpeed);
     }
 
     private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;

@@ -75,6 +75,12 @@ public sealed partial class Hardware : IDisposable
         }
     }
 
+    internal static string? CudaWarning(HardwareSnapshot hardware) => CudaBackendCheck.Check(hardware.Software.Backend, hardware.Gpus).Warning;
+
+    internal static string RamBandwidthText(MemoryInfo memory) => memory.MeasuredBandwidthBytesPerSecond is { } bandwidth
+        ? string.Create(CultureInfo.InvariantCulture, $"Bandwidth {bandwidth / 1e9:0.0} GB/s (measured, one-thread copy)")
+        : "Bandwidth not measured (the worker could not finish its copy test in time)";
+
     internal static string DiskText(DiskInfo disk) =>
         $"{disk.MountPoint ?? disk.Path}: {ByteFormat.Gb(disk.FreeBytes)} free of {ByteFormat.Gb(disk.TotalBytes)}"
         + (disk.Kind == DiskKind.Unknown ? string.Empty : $" · {disk.Kind}")
