@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Data.Sqlite;
 using Workbench.Core.Conversations;
 using Workbench.Core.Protocol;
@@ -17,6 +18,22 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
     /// <summary>Shortest time between two saves of a streaming answer.</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages a browser may send at once; then one more every <see cref="SendRefill"/>.</summary>
+    public const int SendBurst = 6;
+
+    /// <summary>How often one more message may be sent after a burst.</summary>
+    public static readonly TimeSpan SendRefill = TimeSpan.FromSeconds(10);
+
+    // Per circuit (this session is scoped to one): a script in a browser cannot flood the shared worker.
+    private readonly TokenBucketRateLimiter _sends = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = SendBurst,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = SendRefill,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
 
     private List<ChatMessage> _messages = [];
     private CancellationTokenSource? _generation;
@@ -121,6 +138,14 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     {
         if (string.IsNullOrWhiteSpace(text) || IsGenerating)
         {
+            return;
+        }
+
+        using var permit = _sends.AttemptAcquire();
+        if (!permit.IsAcquired)
+        {
+            Notice = "Messages are arriving faster than a person types; wait a few seconds and send again.";
+            await NotifyAsync();
             return;
         }
 
@@ -334,7 +359,11 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
 
     /// <inheritdoc />
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        _sends.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A chat conversation could not be saved.")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception);

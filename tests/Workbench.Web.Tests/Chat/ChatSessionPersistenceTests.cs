@@ -154,6 +154,24 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flood_of_messages_is_refused_after_the_burst_with_a_reason()
+    {
+        _backend.ModelState = ChatModelState.NoWorker;
+
+        for (var i = 0; i < ChatSession.SendBurst; i++)
+        {
+            await _session.SendAsync($"message {i}").WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        var before = _session.Messages.Count;
+        await _session.SendAsync("one too many").WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2 * ChatSession.SendBurst, before);
+        Assert.Equal(before, _session.Messages.Count);
+        Assert.Contains("faster than a person types", _session.Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_guest_is_told_only_the_owner_loads_models_and_nothing_is_loaded()
     {
         _backend.ModelState = ChatModelState.NeedsLoading;
