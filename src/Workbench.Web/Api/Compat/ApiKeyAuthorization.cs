@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Workbench.Web.Api.Compat;
@@ -34,7 +33,7 @@ internal static class ApiKeyAuthorization
     {
         // The same rule as the dashboard's: trusted at the machine itself, a key from anywhere else.
         var access = http.RequestServices.GetRequiredService<IOptions<Security.AccessOptions>>().Value;
-        if (access.AllowLoopbackWithoutSignIn && IsLoopback(http.Connection.RemoteIpAddress))
+        if (access.AllowLoopbackWithoutSignIn && Security.LoopbackAuthenticationHandler.IsLocal(http.Connection.RemoteIpAddress))
         {
             return null;
         }
@@ -56,8 +55,6 @@ internal static class ApiKeyAuthorization
             ? null
             : Unauthorized("The API key is not valid: it is unknown or was revoked. Create a new one on the Settings page.");
     }
-
-    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
 
     private static ApiRequestException Unauthorized(string message) =>
         new(StatusCodes.Status401Unauthorized, message, code: "invalid_api_key");
