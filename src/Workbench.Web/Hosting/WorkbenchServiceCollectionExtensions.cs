@@ -42,6 +42,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<WorkerRegistry>();
         services.TryAddSingleton<WorkerTurns>();
+        services.TryAddSingleton<WorkerActivityLog>();
         services.TryAddSingleton<WorkerGateway>();
         services.TryAddSingleton<ModelKeepAlive>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());

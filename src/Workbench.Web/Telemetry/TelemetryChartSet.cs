@@ -27,8 +27,20 @@ public sealed class TelemetryChartSet
     /// <summary>One set of charts per GPU.</summary>
     public IReadOnlyList<GpuCharts> Gpus { get; }
 
-    /// <summary>Charts of <paramref name="samples"/>, oldest first.</summary>
-    public static TelemetryChartSet From(IReadOnlyList<TelemetrySample> samples, int labelEvery = 15)
+    /// <summary>Height of the activity line on the percent axis: loading low, prompt higher, generating at the top.</summary>
+    public static double ActivityLevel(WorkerActivity activity) => activity switch
+    {
+        WorkerActivity.Generating => 100,
+        WorkerActivity.Prompt => 75,
+        WorkerActivity.Loading => 50,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Charts of <paramref name="samples"/>, oldest first; with <paramref name="activity"/>, the CPU chart also marks
+    /// when the worker loaded, read a prompt or generated, on the same time axis.
+    /// </summary>
+    public static TelemetryChartSet From(IReadOnlyList<TelemetrySample> samples, int labelEvery = 15, IReadOnlyList<WorkerActivitySpan>? activity = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var newest = samples.Count > 0 ? samples[^1].Timestamp : DateTimeOffset.MinValue;
@@ -38,6 +50,11 @@ public sealed class TelemetryChartSet
                 : "now")
             .ToArray();
         var cpu = new List<ChartSeries<double>> { Series("CPU %", samples.Select(s => s.CpuUtilizationPercent ?? 0)) };
+        if (activity is not null)
+        {
+            cpu.Add(Series("Worker: load 50 · prompt 75 · generate 100", samples.Select(s => ActivityLevel(WorkerActivityLog.At(activity, s.Timestamp)))));
+        }
+
         var ram = new List<ChartSeries<double>>
         {
             Series("RAM used (GB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),

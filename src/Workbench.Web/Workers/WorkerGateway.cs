@@ -14,6 +14,7 @@ public sealed partial class WorkerGateway(
     IHubContext<WorkerHub, IWorkerClient> hub,
     WorkerRegistry registry,
     WorkerTurns turns,
+    Telemetry.WorkerActivityLog activity,
     ILogger<WorkerGateway> logger)
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
@@ -35,6 +36,7 @@ public sealed partial class WorkerGateway(
     private async Task<ModelLoadResult> LoadHoldingTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
     {
         registry.StartLoading(connectionId, request.ModelPath);
+        using var loading = activity.Begin(HostOf(connectionId), Telemetry.WorkerActivity.Loading);
         var result = await hub.Clients.Client(connectionId).LoadModel(request).WaitAsync(cancellationToken);
         registry.SetLoadedModel(connectionId, result.Succeeded ? result : null);
         return result;
@@ -119,12 +121,21 @@ public sealed partial class WorkerGateway(
         var pending = new PendingGeneration(worker.ConnectionId);
         _pending[request.RequestId] = pending;
         var finished = false;
+        IDisposable? prompt = null;
+        IDisposable? generating = null;
         try
         {
+            prompt = activity.Begin(worker.Registration.HostName, Telemetry.WorkerActivity.Prompt);
             await client.StartGeneration(request);
             await using var cancelRegistration = cancellationToken.Register(() => _ = CancelOnWorkerAsync(client, request.RequestId));
             await foreach (var chunk in pending.Chunks.Reader.ReadAllAsync(CancellationToken.None))
             {
+                if (generating is null && chunk.TokenCount > 0)
+                {
+                    prompt.Dispose();
+                    generating = activity.Begin(worker.Registration.HostName, Telemetry.WorkerActivity.Generating);
+                }
+
                 finished = chunk.Completion is not null;
                 yield return chunk;
                 if (finished)
@@ -139,6 +150,8 @@ public sealed partial class WorkerGateway(
         }
         finally
         {
+            prompt?.Dispose();
+            generating?.Dispose();
             _pending.TryRemove(request.RequestId, out _);
             pending.Chunks.Writer.TryComplete();
             if (!finished)
@@ -148,6 +161,8 @@ public sealed partial class WorkerGateway(
             }
         }
     }
+
+    private string HostOf(string connectionId) => registry.Find(connectionId)?.Registration.HostName ?? connectionId;
 
     /// <summary>Called by the hub for a worker's upload: hands each chunk to the waiting request.</summary>
     internal async Task AcceptStreamAsync(string connectionId, Guid requestId, IAsyncEnumerable<GenerationChunk> chunks, CancellationToken cancellationToken)

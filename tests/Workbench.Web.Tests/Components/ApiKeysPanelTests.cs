@@ -36,6 +36,7 @@ public sealed class ApiKeysPanelTests : IAsyncLifetime
         services.AddSingleton<LibraryIndex>();
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<WorkerTurns>();
+        services.AddSingleton<Workbench.Web.Telemetry.WorkerActivityLog>();
         services.AddSingleton<WorkerGateway>();
         services.AddSingleton(Options.Create(new Workbench.Web.Security.AccessOptions()));
         services.AddSingleton<CompatModelResolver>();

@@ -153,6 +153,25 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_a_prompt_and_a_generation_are_marked_in_order_on_the_activity_log()
+    {
+        var started = DateTimeOffset.UtcNow;
+        await LoadDemoModelAsync();
+        await foreach (var _ in Gateway.GenerateAsync(Request(32), CancellationToken.None))
+        {
+        }
+
+        var host = Registry.PickWorker()!.Registration.HostName;
+        var spans = _server.Services.GetRequiredService<Workbench.Web.Telemetry.WorkerActivityLog>().Since(host, started);
+
+        Assert.Equal(
+            [Workbench.Web.Telemetry.WorkerActivity.Loading, Workbench.Web.Telemetry.WorkerActivity.Prompt, Workbench.Web.Telemetry.WorkerActivity.Generating],
+            spans.TakeLast(3).Select(s => s.Activity));
+        Assert.All(spans, s => Assert.NotNull(s.End));
+        Assert.True(spans.Zip(spans.Skip(1)).All(p => p.First.End <= p.Second.Start), "spans follow one another");
+    }
+
+    [Fact]
     public async Task Unloading_by_hand_frees_the_worker_and_says_whether_a_model_was_loaded()
     {
         await LoadDemoModelAsync();

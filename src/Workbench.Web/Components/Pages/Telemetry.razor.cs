@@ -13,6 +13,8 @@ public sealed partial class Telemetry : IDisposable
 
     [Inject] public required TimeProvider Time { get; init; }
 
+    [Inject] public required WorkerActivityLog Activity { get; init; }
+
     private List<(string Host, TelemetryChartSet Charts)> Hosts { get; set; } = [];
 
     /// <inheritdoc />
@@ -24,7 +26,7 @@ public sealed partial class Telemetry : IDisposable
     private void Rebuild()
     {
         var since = Time.GetUtcNow() - Window;
-        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value)))];
+        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value, activity: Activity.Since(h.Key, since))))];
     }
 
     private void Refresh() => _ = InvokeAsync(() =>
