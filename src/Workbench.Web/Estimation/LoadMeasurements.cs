@@ -21,16 +21,14 @@ public sealed class LoadMeasurements(WorkerRegistry workers, LibraryIndex librar
     }
 
     /// <summary>The comparison for a model path (what a worker reports it loaded).</summary>
-    public IReadOnlyList<LoadComparisonRow>? ForPath(string path) => Find(path) is { } model ? For(model.Id) : null;
-
-    private Core.Library.ModelDescriptor? Find(string path) => library.Models.FirstOrDefault(m => m.PrimaryPath == path);
+    public IReadOnlyList<LoadComparisonRow>? ForPath(string path) => library.FindByPath(path) is { } model ? For(model.Id) : null;
 
     // Computed when asked, from what the workers report now; each load is compared once.
     private void Refresh()
     {
         foreach (var worker in workers.Workers)
         {
-            if (worker.LoadedModel is not { Buffers: not null, ModelPath: { } path } loaded || Find(path) is not { } descriptor
+            if (worker.LoadedModel is not { Buffers: not null, ModelPath: { } path } loaded || library.FindByPath(path) is not { } descriptor
                 || (_byModel.TryGetValue(descriptor.Id, out var known) && ReferenceEquals(known.Load, loaded)))
             {
                 continue;

@@ -40,7 +40,7 @@ public sealed partial class Chat : IDisposable
     /// <summary>Said before loading: the estimator thinks the chosen model will not fit this machine at the context chat loads with.</summary>
     private string? FitWarning =>
         Session.ModelPath is { } path
-        && Library.Models.FirstOrDefault(m => m.PrimaryPath == path) is { } model
+        && Library.FindByPath(path) is { } model
         && Fit.For(model, Fit.Budget()) is { Kind: Workbench.Core.Estimation.FitKind.DoesNotFit } verdict
             ? $"{model.Name} will probably not load here: {verdict.Message}"
             : null;
