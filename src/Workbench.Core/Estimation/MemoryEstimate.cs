@@ -73,6 +73,9 @@ public sealed record MemoryEstimate
     /// <summary>Settings llama.cpp would reject or that hurt quality, in words.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The factors from a measured load that this estimate applied; null when it comes from the formulas alone.</summary>
+    public MeasuredCorrection? Correction { get; init; }
+
     public long WeightsGpuBytes => Gpus.Sum(d => d.WeightBytes);
 
     public long KvCacheGpuBytes => Gpus.Sum(d => d.KvCacheBytes);

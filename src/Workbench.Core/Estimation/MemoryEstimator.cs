@@ -66,7 +66,7 @@ public static class MemoryEstimator
 
         var placed = Place(model, settings, shape, gpus, gpuLayers);
         var verdict = Judge(model, settings, gpus, availableRamBytes, placed, advise);
-        return placed with { Verdict = verdict, Warnings = Warnings(model, settings, shape) };
+        return placed with { Verdict = verdict, Warnings = Warnings(model, settings, shape), Correction = settings.Correction };
     }
 
     /// <summary>Places the last <paramref name="gpuLayers"/> of the n_layer + 1 layers on the GPUs and sums each part.</summary>
@@ -98,8 +98,18 @@ public static class MemoryEstimator
         var outputDevice = DeviceOf(layerCount);
         var cpuLayers = layerDevices.Count(d => d < 0);
 
-        var layerPeak = ComputeBufferSize.LayerPeak(model, settings, shape);
-        var outputPeak = ComputeBufferSize.OutputPeak(model, shape);
+        var correction = settings.Correction;
+        long Weights(long bytes) => correction?.Weights(bytes) ?? bytes;
+        long Kv(int layer)
+        {
+            var kv = KvCacheSize.ForLayer(model, settings, shape, layer);
+            return correction?.KvCache(kv) ?? kv;
+        }
+
+        long Compute(long bytes) => correction?.Compute(bytes) ?? bytes;
+
+        var layerPeak = Compute(ComputeBufferSize.LayerPeak(model, settings, shape));
+        var outputPeak = Compute(ComputeBufferSize.OutputPeak(model, shape));
         var weightCopy = cpuLayers > 0 && shape.MicroBatch >= OpOffloadMinBatch ? LargestCpuLayerTensor(model, layerDevices) : 0;
 
         var devices = new List<DeviceMemoryEstimate>(gpus.Count);
@@ -112,8 +122,8 @@ public static class MemoryEstimator
                 if (layerDevices[layer] == d)
                 {
                     blocks++;
-                    weights += model.LayerWeightBytes[layer];
-                    kv += KvCacheSize.ForLayer(model, settings, shape, layer);
+                    weights += Weights(model.LayerWeightBytes[layer]);
+                    kv += Kv(layer);
                 }
             }
 
@@ -125,7 +135,7 @@ public static class MemoryEstimator
 
             if (holdsOutput)
             {
-                weights += model.OutputHeadDeviceBytes + model.OtherWeightBytes;
+                weights += Weights(model.OutputHeadDeviceBytes + model.OtherWeightBytes);
                 compute = Math.Max(compute, outputPeak);
             }
 
@@ -139,25 +149,25 @@ public static class MemoryEstimator
                 d, gpus[d].Name, gpus[d].FreeBytes, blocks, holdsOutput, weights, kv, compute, used ? settings.RuntimeOverheadPerGpuBytes : 0));
         }
 
-        long cpuWeights = model.InputEmbeddingBytes, cpuKv = 0;
+        long cpuWeights = Weights(model.InputEmbeddingBytes), cpuKv = 0;
         for (var layer = 0; layer < layerCount; layer++)
         {
             if (layerDevices[layer] < 0)
             {
-                cpuWeights += model.LayerWeightBytes[layer];
-                cpuKv += KvCacheSize.ForLayer(model, settings, shape, layer);
+                cpuWeights += Weights(model.LayerWeightBytes[layer]);
+                cpuKv += Kv(layer);
             }
         }
 
         if (outputDevice < 0)
         {
             // Tied embeddings are used in place on the CPU: no second copy.
-            cpuWeights += model.OutputHeadBytes + model.OtherWeightBytes;
+            cpuWeights += Weights(model.OutputHeadBytes + model.OtherWeightBytes);
         }
 
         var cpuCompute = gpuLayers == 0
-            ? ComputeBufferSize.CpuOnly(model, settings, shape)
-            : ComputeBufferSize.HostInputs(model, shape) + (cpuLayers > 0 ? layerPeak : 0);
+            ? Compute(ComputeBufferSize.CpuOnly(model, settings, shape))
+            : Compute(ComputeBufferSize.HostInputs(model, shape)) + (cpuLayers > 0 ? layerPeak : 0);
 
         return new MemoryEstimate
         {

@@ -63,6 +63,12 @@ public sealed record RunSettings
     /// </summary>
     public bool FullSlidingWindowCache { get; init; }
 
+    /// <summary>
+    /// Factors learned from a real load of this model (<see cref="MeasuredCorrection"/>); null estimates from the
+    /// formulas alone.
+    /// </summary>
+    public MeasuredCorrection? Correction { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting llama.cpp would not accept.</summary>
     public void Validate()
     {

@@ -29,7 +29,8 @@ public static class EstimateEndpoints
         double RuleOfThumbGigabytes,
         FitKind Verdict,
         string Message,
-        IReadOnlyList<string> Suggestions);
+        IReadOnlyList<string> Suggestions,
+        string? CorrectedByMeasuredLoad);
 
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapEstimateApi(this IEndpointRouteBuilder endpoints)
@@ -38,7 +39,7 @@ public static class EstimateEndpoints
             .WithTags("Estimation")
             .WithName("EstimateModel")
             .WithSummary("Memory needed to run a library model with these settings, and whether it fits.")
-            .WithDescription("Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone.");
+            .WithDescription("Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone. After the model has been loaded once, each part is corrected by what llama.cpp allocated then (correctedByMeasuredLoad says how); applyMeasuredLoad=false gives the formulas alone.");
         return endpoints;
     }
 
@@ -47,11 +48,13 @@ public static class EstimateEndpoints
         LibraryIndex index,
         EstimationModelSource source,
         LibraryFit fit,
+        LoadMeasurements measurements,
         int? context,
         string? kvCache,
         bool? flashAttention,
         string? gpuLayers,
-        long? vramBytes)
+        long? vramBytes,
+        bool? applyMeasuredLoad)
     {
         if (index.Find(id) is not { } descriptor)
         {
@@ -90,6 +93,8 @@ public static class EstimateEndpoints
             return TypedResults.Problem(problem, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
+        // Once the model has been loaded, its measured buffers correct the formulas unless the caller asks for them alone.
+        var measured = applyMeasuredLoad is false ? null : measurements.For(descriptor);
         var settings = RunSettings.Default with
         {
             ContextLength = context,
@@ -97,6 +102,7 @@ public static class EstimateEndpoints
             ValueCacheType = kv,
             FlashAttention = flashAttention ?? true,
             GpuLayers = layers,
+            Correction = measured?.Correction,
         };
         // An explicit VRAM figure is a what-if question; otherwise the chat worker's detected GPUs and RAM.
         var detected = vramBytes is null ? fit.Budget() : null;
@@ -122,6 +128,7 @@ public static class EstimateEndpoints
             RuleOfThumb.Gigabytes(model.ParameterCount / 1e9, model.BitsPerWeight),
             estimate.Verdict.Kind,
             estimate.Verdict.Message,
-            estimate.Verdict.Suggestions));
+            estimate.Verdict.Suggestions,
+            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null));
     }
 }

@@ -57,5 +57,22 @@ internal static class SchemaMigrations
             PRIMARY KEY (conversation_id, position)
         );
         """,
+        // 4: the last measured load of each model: the estimate and llama.cpp's buffers per part, for later corrections.
+        """
+        CREATE TABLE load_measurements (
+            model_id           TEXT PRIMARY KEY,
+            fingerprint        TEXT,
+            measured_at        TEXT NOT NULL,
+            context_size       INTEGER NOT NULL,
+            micro_batch        INTEGER NOT NULL,
+            flash_attention    INTEGER NOT NULL,
+            estimated_weights  INTEGER NOT NULL,
+            measured_weights   INTEGER NOT NULL,
+            estimated_kv_cache INTEGER NOT NULL,
+            measured_kv_cache  INTEGER NOT NULL,
+            estimated_compute  INTEGER NOT NULL,
+            measured_compute   INTEGER NOT NULL
+        );
+        """,
     ];
 }

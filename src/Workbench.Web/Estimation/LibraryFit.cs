@@ -7,14 +7,15 @@ namespace Workbench.Web.Estimation;
 
 /// <summary>
 /// "Will it fit?" for every library model on the chat worker's first GPU, at a typical context
-/// (<see cref="DefaultContext"/> or the model's own maximum when smaller). Answers are cached per model and budget.
+/// (<see cref="DefaultContext"/> or the model's own maximum when smaller), corrected by the model's last measured load.
+/// Answers are cached per model, budget and correction.
 /// </summary>
-public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource source)
+public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource source, LoadMeasurements measurements)
 {
     /// <summary>The context the badge assumes: what most chats use.</summary>
     public const int DefaultContext = 4096;
 
-    private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram), FitVerdict?> _cache = new();
+    private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram, MeasuredCorrection? Correction), FitVerdict?> _cache = new();
 
     /// <summary>The detected budget of the chat worker, or null before it has reported its hardware.</summary>
     public DetectedBudget? Budget() =>
@@ -30,7 +31,8 @@ public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource sou
         }
 
         var gpu = budget.Gpus.Count > 0 ? budget.Gpus[0] : null;
-        return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes), _ =>
+        var correction = measurements.CorrectionFor(model);
+        return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes, correction), _ =>
         {
             if (source.For(model).Model is not { } estimation)
             {
@@ -38,7 +40,7 @@ public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource sou
             }
 
             var context = model.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(DefaultContext, max) : DefaultContext;
-            var settings = RunSettings.Default with { ContextLength = context };
+            var settings = RunSettings.Default with { ContextLength = context, Correction = correction };
             return MemoryEstimator.Estimate(estimation, settings, gpu is null ? [] : [gpu], budget.AvailableRamBytes).Verdict;
         });
     }

@@ -13,16 +13,16 @@ public sealed record LoadComparisonRow(string Part, long EstimatedBytes, long Me
     public double Error => MeasuredBytes > 0 ? (EstimatedBytes - MeasuredBytes) / (double)MeasuredBytes : 0;
 }
 
-/// <summary>Estimate beside measurement for a model that was just loaded, part by part.</summary>
+/// <summary>Estimate beside measurement for a model that was just loaded.</summary>
 public static class LoadComparison
 {
-    /// <summary>The rows, or empty when llama.cpp reported no buffers.</summary>
-    public static IReadOnlyList<LoadComparisonRow> Of(EstimationModel model, ModelLoadResult loaded, IReadOnlyList<GpuBudget> gpus, int gpuLayers)
+    /// <summary>The formula-only estimate of <paramref name="loaded"/>'s settings, or null when llama.cpp reported no buffers.</summary>
+    public static (LoadParts Estimated, LoadParts Measured)? Of(EstimationModel model, ModelLoadResult loaded, IReadOnlyList<GpuBudget> gpus, int gpuLayers)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         if (loaded.Buffers is not { } measured)
         {
-            return [];
+            return null;
         }
 
         var settings = RunSettings.Default with
@@ -33,14 +33,11 @@ public static class LoadComparison
             GpuLayers = gpuLayers,
         };
         var estimate = MemoryEstimator.Estimate(model, settings, gpuLayers > 0 ? gpus : []);
-        var compute = estimate.ComputeGpuBytes + estimate.ComputeCpuBytes + estimate.OutputBufferBytes;
-        var weights = estimate.WeightsGpuBytes + estimate.WeightsCpuBytes;
-        return
-        [
-            new("weights", weights, measured.ModelBytes),
-            new("KV cache", estimate.KvCacheBytes, measured.KvCacheBytes),
-            new("compute", compute, measured.ComputeBytes + measured.OutputBytes),
-            new("total", weights + estimate.KvCacheBytes + compute, measured.TotalBytes),
-        ];
+        return (
+            new LoadParts(
+                estimate.WeightsGpuBytes + estimate.WeightsCpuBytes,
+                estimate.KvCacheBytes,
+                estimate.ComputeGpuBytes + estimate.ComputeCpuBytes + estimate.OutputBufferBytes),
+            new LoadParts(measured.ModelBytes, measured.KvCacheBytes, measured.ComputeBytes + measured.OutputBytes));
     }
 }

@@ -1,44 +1,135 @@
 using System.Collections.Concurrent;
-using Workbench.Core.Protocol;
+using System.Threading.Channels;
+using Workbench.Core.Estimation;
+using Workbench.Core.Library;
 using Workbench.Web.Library;
 using Workbench.Web.Workers;
 
 namespace Workbench.Web.Estimation;
 
 /// <summary>
-/// How the estimate compared with what llama.cpp allocated at a model's last load, kept per library model so the
-/// dashboard can show both side by side (on the worker card, and later beside the Compare table).
+/// How the estimate compared with what llama.cpp allocated at each model's last load. The worker card shows it, and
+/// every later estimate of that model (fit badge, Compare table, estimate API) applies the <see cref="MeasuredCorrection"/>
+/// it yields. Measurements are kept in SQLite, so a restart keeps what the dashboard learned.
 /// </summary>
-public sealed class LoadMeasurements(WorkerRegistry workers, LibraryIndex library, EstimationModelSource source)
+public sealed partial class LoadMeasurements : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, (ModelLoadResult Load, IReadOnlyList<LoadComparisonRow> Rows)> _byModel = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MeasuredLoad> _byModel = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, object> _compared = new(StringComparer.Ordinal);
+    private readonly Channel<MeasuredLoad> _unsaved = Channel.CreateUnbounded<MeasuredLoad>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WorkerRegistry _workers;
+    private readonly LibraryIndex _library;
+    private readonly EstimationModelSource _source;
+    private readonly LoadMeasurementStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LoadMeasurements> _logger;
 
-    /// <summary>The comparison of the last measured load of a model (loaded now or earlier).</summary>
-    public IReadOnlyList<LoadComparisonRow>? For(string modelId)
+    public LoadMeasurements(
+        WorkerRegistry workers, LibraryIndex library, EstimationModelSource source, LoadMeasurementStore store, TimeProvider time, ILogger<LoadMeasurements> logger)
     {
-        Refresh();
-        return _byModel.TryGetValue(modelId, out var entry) ? entry.Rows : null;
+        _workers = workers;
+        _library = library;
+        _source = source;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _workers.Changed += Refresh;
     }
 
-    /// <summary>The comparison for a model path (what a worker reports it loaded).</summary>
-    public IReadOnlyList<LoadComparisonRow>? ForPath(string path) => library.FindByPath(path) is { } model ? For(model.Id) : null;
+    /// <summary>Raised after a new measurement was taken: estimates of that model change.</summary>
+    public event Action? Changed;
 
-    // Computed when asked, from what the workers report now; each load is compared once.
+    /// <summary>The last measured load of a model, when its file has not changed since.</summary>
+    public MeasuredLoad? For(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Refresh();
+        return _byModel.TryGetValue(model.Id, out var load) && load.Fingerprint == model.Fingerprint ? load : null;
+    }
+
+    /// <summary>The correction later estimates of <paramref name="model"/> apply, or null before it was measured.</summary>
+    public MeasuredCorrection? CorrectionFor(ModelDescriptor model) => For(model)?.Correction;
+
+    /// <summary>The comparison for a model path (what a worker reports it loaded).</summary>
+    public IReadOnlyList<LoadComparisonRow>? ForPath(string path) => _library.FindByPath(path) is { } model ? For(model)?.Rows : null;
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _workers.Changed -= Refresh;
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var stored in await _store.LoadAsync(stoppingToken))
+            {
+                // A load measured since start-up is newer than anything stored.
+                _byModel.TryAdd(stored.ModelId, stored);
+            }
+
+            Changed?.Invoke();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLoadFailed(ex);
+        }
+
+        await foreach (var load in _unsaved.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await _store.SaveAsync(load, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The measurement still applies until restart; only its persistence is lost.
+                LogSaveFailed(ex, load.ModelId);
+            }
+        }
+    }
+
+    // Each load (a new ModelLoadResult instance) is compared once, when a worker reports it.
     private void Refresh()
     {
-        foreach (var worker in workers.Workers)
+        var added = false;
+        foreach (var worker in _workers.Workers)
         {
-            if (worker.LoadedModel is not { Buffers: not null, ModelPath: { } path } loaded || library.FindByPath(path) is not { } descriptor
-                || (_byModel.TryGetValue(descriptor.Id, out var known) && ReferenceEquals(known.Load, loaded)))
+            if (worker.LoadedModel is not { Buffers: not null, ModelPath: { } path } loaded
+                || (_compared.TryGetValue(worker.ConnectionId, out var seen) && ReferenceEquals(seen, loaded))
+                || _library.FindByPath(path) is not { } descriptor
+                || _source.For(descriptor).Model is not { } model)
             {
                 continue;
             }
 
-            if (source.For(descriptor).Model is { } model)
+            _compared[worker.ConnectionId] = loaded;
+            // Loads from the dashboard put no layers on a GPU yet (the CPU backend is the default).
+            if (LoadComparison.Of(model, loaded, [], gpuLayers: 0) is not { } comparison)
             {
-                // Loads from the dashboard put no layers on a GPU yet (the CPU backend is the default).
-                _byModel[descriptor.Id] = (loaded, LoadComparison.Of(model, loaded, [], gpuLayers: 0));
+                continue;
             }
+
+            var load = new MeasuredLoad(
+                descriptor.Id, descriptor.Fingerprint, _time.GetUtcNow(), loaded.ContextSize, loaded.MicroBatchSize, loaded.FlashAttention,
+                comparison.Estimated, comparison.Measured);
+            _byModel[descriptor.Id] = load;
+            _unsaved.Writer.TryWrite(load);
+            added = true;
+        }
+
+        if (added)
+        {
+            Changed?.Invoke();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the stored load measurements; estimates use the formulas alone until models are loaded again.")]
+    private partial void LogLoadFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the load measurement of {ModelId}.")]
+    private partial void LogSaveFailed(Exception exception, string modelId);
 }

@@ -79,7 +79,9 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();
+        services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurementStore>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurements>();
+        services.AddHostedService(sp => sp.GetRequiredService<Workbench.Web.Estimation.LoadMeasurements>());
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());
         services.TryAddSingleton<ModelRootStore>();
         services.TryAddSingleton<ModelRootCatalog>();

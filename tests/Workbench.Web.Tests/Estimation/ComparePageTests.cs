@@ -18,6 +18,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     private readonly BunitContext _context = new();
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-compare-");
     private readonly WorkerRegistry _workers = new(TimeProvider.System);
+    private LoadMeasurements _measurements = null!;
 
     public Task InitializeAsync()
     {
@@ -32,7 +33,9 @@ public sealed class ComparePageTests : IAsyncLifetime
         _context.Services.AddSingleton(library);
         var source = new EstimationModelSource();
         _context.Services.AddSingleton(source);
-        _context.Services.AddSingleton(new LibraryFit(_workers, source));
+        _measurements = TestLoadMeasurements.Create(_workers, library, source, _temp.CreateSubdirectory("data"));
+        _context.Services.AddSingleton(_measurements);
+        _context.Services.AddSingleton(new LibraryFit(_workers, source, _measurements));
         return Task.CompletedTask;
     }
 
@@ -102,6 +105,35 @@ public sealed class ComparePageTests : IAsyncLifetime
 
         Assert.Contains("pick a detected GPU", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void After_the_model_was_loaded_its_measured_buffers_correct_every_cell_until_switched_off()
+    {
+        var page = _context.Render<Compare>();
+        Assert.Empty(page.FindAll("[data-testid=compare-correction]"));
+        var formulasOnly = LastCellText(page);
+
+        // The worker reports a load at 4k context whose KV cache was half again what the formulas say.
+        var path = Path.Combine(_temp.FullName, "big.gguf");
+        var model = new EstimationModelSource().For(Library().Models[0]).Model!;
+        var cpu = Workbench.Core.Estimation.MemoryEstimator.Estimate(model, Workbench.Core.Estimation.RunSettings.Default with { ContextLength = 4096 }, []);
+        _workers.Register("c1", new WorkerRegistration("w", "box", 7, "Cpu", "1.0", null));
+        _workers.SetLoadedModel("c1", new ModelLoadResult(
+            true, null, path, 4096, 1, 1, 1,
+            new LlamaBuffers(cpu.WeightsCpuBytes, cpu.KvCacheCpuBytes * 3 / 2, cpu.ComputeCpuBytes, cpu.OutputBufferBytes, GpuBytes: 0),
+            MicroBatchSize: 512, FlashAttention: true));
+
+        page.WaitForAssertion(() => Assert.Contains("KV cache +50.0 %", page.Find("[data-testid=compare-correction]").TextContent, StringComparison.Ordinal));
+        var corrected = LastCellText(page);
+        Assert.NotEqual(formulasOnly, corrected);
+
+        var toggle = page.FindComponents<MudBlazor.MudSwitch<bool>>().Single(c => c.Instance.Label == "Correct by the measured load");
+        page.InvokeAsync(() => toggle.Instance.ValueChanged.InvokeAsync(false));
+
+        Assert.Equal(formulasOnly, LastCellText(page));
+    }
+
+    private LibraryIndex Library() => _context.Services.GetRequiredService<LibraryIndex>();
 
     private static List<string?> Verdicts(IRenderedComponent<Compare> page) =>
         [.. page.FindAll("[data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];

@@ -4,6 +4,7 @@ using Workbench.Core.Hardware;
 using Workbench.Core.Library;
 using Workbench.Core.Protocol;
 using Workbench.Web.Estimation;
+using Workbench.Web.Library;
 using Workbench.Web.Workers;
 
 namespace Workbench.Web.Tests.Estimation;
@@ -16,13 +17,17 @@ public sealed class LibraryFitTests : IDisposable
     private readonly WorkerRegistry _registry = new(TimeProvider.System);
     private readonly LibraryFit _fit;
     private readonly ModelDescriptor _model;
+    private readonly string _path;
 
     public LibraryFitTests()
     {
-        _fit = new LibraryFit(_registry, new EstimationModelSource());
-        var path = Path.Combine(_temp.FullName, "tiny.gguf");
-        DemoModelGenerator.Write(path);
+        _path = Path.Combine(_temp.FullName, "tiny.gguf");
+        DemoModelGenerator.Write(_path);
         _model = ModelFileScanner.Describe(new ModelFileScanner().FindCandidates(_temp.FullName).Single());
+        var library = new LibraryIndex();
+        library.Replace([_model]);
+        var source = new EstimationModelSource();
+        _fit = new LibraryFit(_registry, source, TestLoadMeasurements.Create(_registry, library, source, _temp.CreateSubdirectory("data")));
     }
 
     [Fact]
@@ -81,6 +86,27 @@ public sealed class LibraryFitTests : IDisposable
 
         Assert.NotNull(verdict);
         Assert.NotEqual(FitKind.FitsFully, verdict.Kind);
+    }
+
+    [Fact]
+    public void A_load_whose_buffers_outgrew_the_estimate_corrects_a_tight_fit()
+    {
+        var estimation = new EstimationModelSource().For(_model).Model!;
+        var context = (int)Math.Min(LibraryFit.DefaultContext, _model.Architecture.MaxContextLength!.Value);
+        var settings = RunSettings.Default with { ContextLength = context };
+        // Free VRAM exactly what the formulas need for a full offload, plus the auto-fit margin.
+        var full = MemoryEstimator.Estimate(estimation, settings with { GpuLayers = -1 }, [GpuBudget.WithGibibytes("GPU", 80)]);
+        Report(new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = full.TotalGpuBytes + settings.AutoFitMarginBytes });
+        Assert.Equal(FitKind.FitsFully, _fit.For(_model, _fit.Budget())?.Kind);
+
+        // The worker then reports a CPU load at those settings where llama.cpp's compute buffer was twice the formula's.
+        var cpu = MemoryEstimator.Estimate(estimation, settings, []);
+        var buffers = new LlamaBuffers(cpu.WeightsCpuBytes, cpu.KvCacheCpuBytes, 2 * cpu.ComputeCpuBytes, cpu.OutputBufferBytes, GpuBytes: 0);
+        _registry.SetLoadedModel("c1", new ModelLoadResult(true, null, _path, context, 1, 1, 1, buffers, MicroBatchSize: 512, FlashAttention: true));
+
+        var corrected = _fit.For(_model, _fit.Budget());
+        Assert.NotNull(corrected);
+        Assert.NotEqual(FitKind.FitsFully, corrected.Kind);
     }
 
     private static GpuInfo Gpu(double totalGib, double freeGib) => new()

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Workbench.Core.Protocol;
 using Workbench.Web.Estimation;
@@ -150,6 +152,42 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
         // The demo model's total is mostly compute buffer, where the fitted formula misses most on tiny shapes.
         Assert.InRange(Math.Abs(rows[2].Error), 0, 0.30);
         Assert.InRange(Math.Abs(rows[3].Error), 0, 0.30);
+    }
+
+    [Fact]
+    public async Task A_measured_load_corrects_later_estimates_of_that_model_and_is_kept_in_the_database()
+    {
+        var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var library = _server.Services.GetRequiredService<LibraryIndex>();
+        await RealWorkerServer.WaitUntilAsync(() => library.Models.Any(m => m.PrimaryPath == demo), "the demo model to be indexed");
+        var id = library.FindByPath(demo)!.Id;
+        using var client = _server.CreateClient();
+        var before = await client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&vramBytes=0");
+
+        await LoadDemoModelAsync();
+
+        var measured = Registry.PickWorker()!.LoadedModel!.Buffers!.TotalBytes;
+        var corrected = await client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&vramBytes=0");
+        var formulas = await client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&vramBytes=0&applyMeasuredLoad=false");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("correctedByMeasuredLoad").ValueKind);
+        Assert.Equal(JsonValueKind.Null, formulas.GetProperty("correctedByMeasuredLoad").ValueKind);
+        Assert.Contains("compute", corrected.GetProperty("correctedByMeasuredLoad").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before.GetProperty("totalRamBytes").GetInt64(), formulas.GetProperty("totalRamBytes").GetInt64());
+        // At the load's own settings the corrected figure is what llama.cpp allocated, up to rounding; the formulas
+        // alone miss the demo model's compute buffer by more.
+        var correctedMiss = Math.Abs(corrected.GetProperty("totalRamBytes").GetInt64() - measured);
+        Assert.InRange(correctedMiss, 0, 16 * 1024);
+        Assert.True(correctedMiss < Math.Abs(formulas.GetProperty("totalRamBytes").GetInt64() - measured));
+
+        var store = _server.Services.GetRequiredService<LoadMeasurementStore>();
+        var deadline = Stopwatch.StartNew();
+        while (!(await store.LoadAsync()).Any(l => l.ModelId == id) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        var stored = Assert.Single(await store.LoadAsync(), l => l.ModelId == id);
+        Assert.Equal(measured, stored.Measured.Total);
     }
 
     [Fact]

@@ -21,43 +21,32 @@ public sealed class LlamaLogCaptureGroup
 }
 
 /// <summary>
-/// Two generated models big enough for llama.cpp's 0.01 MiB figures to mean something: "narrow" (≈ 85 MiB: n_embd 768,
-/// 6 layers, 12 heads, 4 KV heads, n_ff 2048, 4,452 tokens; a shape the compute-buffer formula was fitted on) and
-/// "wide" (≈ 135 MiB: n_embd 1024, 4 layers, 16 heads, 2 KV heads, n_ff 2816, 12,452 tokens; not fitted on).
+/// Generated llama models that span the shapes the accuracy matrix needs: layer counts 3–12, grouped-query ratios from
+/// none (6 of 6 KV heads) to multi-query (1 KV head), feed-forward widths 2–6 × n_embd and vocabularies of 952 to
+/// 30,452 tokens. Each is written once, on first use, and they total ≈ 600 MB on disk.
 /// </summary>
 public sealed class AccuracyModelFixture : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("workbench-estimator-accuracy-");
-
-    public AccuracyModelFixture()
+    private static readonly Dictionary<string, DemoModelOptions> Shapes = new()
     {
-        Models = new Dictionary<string, (string, EstimationModel)>
-        {
-            ["narrow"] = Write("narrow", new DemoModelOptions
-            {
-                EmbeddingLength = 768,
-                LayerCount = 6,
-                HeadCount = 12,
-                HeadCountKv = 4,
-                FeedForwardLength = 2048,
-                ContextLength = 8192,
-                ExtraVocabularyPieces = 4000,
-            }),
-            ["wide"] = Write("wide", new DemoModelOptions
-            {
-                EmbeddingLength = 1024,
-                LayerCount = 4,
-                HeadCount = 16,
-                HeadCountKv = 2,
-                FeedForwardLength = 2816,
-                ContextLength = 8192,
-                ExtraVocabularyPieces = 12000,
-            }),
-        };
-    }
+        ["mqa-small"] = Shape(embedding: 256, layers: 3, heads: 4, kvHeads: 1, feedForward: 512, extraVocabulary: 500),
+        ["gqa-8-layers"] = Shape(embedding: 512, layers: 8, heads: 8, kvHeads: 4, feedForward: 1024, extraVocabulary: 2000),
+        ["no-gqa"] = Shape(embedding: 384, layers: 5, heads: 6, kvHeads: 6, feedForward: 1536, extraVocabulary: 8000),
+        ["narrow"] = Shape(embedding: 768, layers: 6, heads: 12, kvHeads: 4, feedForward: 2048, extraVocabulary: 4000),
+        ["wide"] = Shape(embedding: 1024, layers: 4, heads: 16, kvHeads: 2, feedForward: 2816, extraVocabulary: 12000),
+        ["mqa-12-layers"] = Shape(embedding: 512, layers: 12, heads: 8, kvHeads: 1, feedForward: 1408, extraVocabulary: 1000),
+        ["big-vocabulary"] = Shape(embedding: 640, layers: 3, heads: 10, kvHeads: 5, feedForward: 4096, extraVocabulary: 30000),
+    };
 
-    /// <summary>Path and estimation model by name.</summary>
-    public IReadOnlyDictionary<string, (string Path, EstimationModel Model)> Models { get; }
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("workbench-estimator-accuracy-");
+    private readonly ConcurrentDictionary<string, Lazy<(string, EstimationModel)>> _written = new();
+
+    /// <summary>Names of the shapes, for the test matrix.</summary>
+    public static IEnumerable<string> ShapeNames => Shapes.Keys;
+
+    /// <summary>Path and estimation model of one shape, written on first use.</summary>
+    public (string Path, EstimationModel Model) Get(string name) =>
+        _written.GetOrAdd(name, key => new Lazy<(string, EstimationModel)>(() => Write(key, Shapes[key]))).Value;
 
     public void Dispose() => _directory.Delete(recursive: true);
 
@@ -67,42 +56,113 @@ public sealed class AccuracyModelFixture : IDisposable
         DemoModelGenerator.Write(path, options);
         return (path, EstimationModel.FromGguf(GgufReader.ReadFile(path)));
     }
+
+    private static DemoModelOptions Shape(int embedding, int layers, int heads, int kvHeads, int feedForward, int extraVocabulary) => new()
+    {
+        EmbeddingLength = embedding,
+        LayerCount = layers,
+        HeadCount = heads,
+        HeadCountKv = kvHeads,
+        FeedForwardLength = feedForward,
+        ContextLength = 8192,
+        ExtraVocabularyPieces = extraVocabulary,
+    };
 }
 
 /// <summary>
 /// Compares <see cref="MemoryEstimator"/> with the buffer sizes llama.cpp itself logs when it loads the model and
-/// creates a context on the CPU ("CPU model buffer size = … MiB" and the KV, compute and output buffers).
+/// creates a context on the CPU ("CPU model buffer size = … MiB" and the KV, compute and output buffers), over a
+/// matrix of generated shapes × context lengths × micro-batches × flash attention × KV-cache types.
 /// </summary>
 [Collection(LlamaLogCaptureGroup.Name)]
 public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture, ITestOutputHelper output) : IClassFixture<AccuracyModelFixture>
 {
-    [Theory]
-    [InlineData("narrow", 4096, 512, true)]
-    [InlineData("narrow", 2048, 512, false)]
-    [InlineData("narrow", 8192, 256, true)]
-    [InlineData("wide", 4096, 512, true)]
-    [InlineData("wide", 1000, 512, false)]
-    [InlineData("wide", 8192, 128, true)]
-    public void Cpu_estimate_matches_what_llama_cpp_allocates(string model, int context, int microBatch, bool flashAttention)
+    /// <summary>Run settings of the matrix: each shape is loaded with two of them, so every setting meets several shapes.</summary>
+    private static readonly (int Context, int MicroBatch, bool FlashAttention, KvCacheType Key, KvCacheType Value)[] Settings =
+    [
+        (512, 512, true, KvCacheType.F16, KvCacheType.F16),
+        (2048, 512, false, KvCacheType.F16, KvCacheType.F16),
+        (4096, 256, true, KvCacheType.Q8_0, KvCacheType.Q8_0),
+        (8192, 512, true, KvCacheType.Q4_0, KvCacheType.Q4_0),
+        (1000, 128, false, KvCacheType.Q8_0, KvCacheType.F16),
+        (8192, 128, true, KvCacheType.F16, KvCacheType.F16),
+    ];
+
+    public static TheoryData<string, int, int, bool, KvCacheType, KvCacheType> Matrix()
     {
-        var (path, estimationModel) = fixture.Models[model];
-        var reported = LoadAndCapture(path, context, microBatch, flashAttention);
-        var settings = new RunSettings { ContextLength = context, MicroBatchSize = microBatch, FlashAttention = flashAttention };
+        var data = new TheoryData<string, int, int, bool, KvCacheType, KvCacheType>();
+        var index = 0;
+        foreach (var shape in AccuracyModelFixture.ShapeNames)
+        {
+            for (var pick = 0; pick < 2; pick++, index++)
+            {
+                var (context, microBatch, flashAttention, key, value) = Settings[index % Settings.Length];
+                data.Add(shape, context, microBatch, flashAttention, key, value);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void Cpu_estimate_matches_what_llama_cpp_allocates(string model, int context, int microBatch, bool flashAttention, KvCacheType keyType, KvCacheType valueType)
+    {
+        var (path, estimationModel) = fixture.Get(model);
+        var reported = LoadAndCapture(path, context, microBatch, flashAttention, keyType, valueType);
+        var settings = new RunSettings
+        {
+            ContextLength = context,
+            MicroBatchSize = microBatch,
+            FlashAttention = flashAttention,
+            KeyCacheType = keyType,
+            ValueCacheType = valueType,
+        };
         var estimate = MemoryEstimator.Estimate(estimationModel, settings, []);
+        var reportedTotal = reported.Model + reported.Kv + reported.Output + reported.Compute;
 
         var weights = Compare("model", estimate.WeightsCpuBytes, reported.Model);
-        var kv = Compare("KV", estimate.KvCacheCpuBytes, reported.Kv);
-        var outputBuffer = Compare("output", estimate.OutputBufferBytes, reported.Output);
-        var compute = Compare("compute", estimate.ComputeCpuBytes, reported.Compute);
-        var total = Compare("total", estimate.TotalRamBytes, reported.Model + reported.Kv + reported.Output + reported.Compute);
+        Compare("KV", estimate.KvCacheCpuBytes, reported.Kv);
+        Compare("output", estimate.OutputBufferBytes, reported.Output);
+        Compare("compute", estimate.ComputeCpuBytes, reported.Compute);
+        var total = Compare("total", estimate.TotalRamBytes, reportedTotal);
 
-        // Weights, KV cache and logits follow exact formulas: only llama.cpp's rounding to 0.01 MiB remains.
+        // Weights, KV cache and logits follow exact formulas: only llama.cpp's rounding to 0.01 MiB per buffer remains.
         Assert.InRange(Math.Abs(weights), 0, 0.001);
-        Assert.InRange(Math.Abs(kv), 0, 0.001);
+        Assert.InRange(Math.Abs(estimate.KvCacheCpuBytes - reported.Kv), 0, 0.011 * ByteSize.MiB);
         Assert.InRange(Math.Abs(estimate.OutputBufferBytes - reported.Output), 0, 0.006 * ByteSize.MiB);
-        // The compute buffer is a fitted peak of ggml-alloc's reuse; the total is what a user sees.
-        Assert.InRange(Math.Abs(compute), 0, 0.30);
-        Assert.InRange(Math.Abs(total), 0, 0.05);
+        // The compute buffer is a model of ggml-alloc's reuse; the goal holds for the total a user sees:
+        // within 3 %, or 1 MiB where the whole model is only a few MiB.
+        Assert.True(Math.Abs(total) <= 0.03 || Math.Abs(estimate.TotalRamBytes - reportedTotal) <= ByteSize.MiB,
+            $"total off by {total:P2} ({(estimate.TotalRamBytes - reportedTotal) / ByteSize.MiB:F2} MiB)");
+    }
+
+    [Theory]
+    [InlineData("mqa-small", KvCacheType.F16, 512, 1024)]
+    [InlineData("wide", KvCacheType.Q8_0, 4096, 8192)]
+    [InlineData("gqa-8-layers", KvCacheType.Q4_0, 8192, 2048)]
+    public void A_correction_learned_at_one_context_keeps_the_estimate_at_another_within_the_goal(string model, KvCacheType cache, int learnedAt, int appliedAt)
+    {
+        var (path, estimationModel) = fixture.Get(model);
+        var settings = new RunSettings { MicroBatchSize = 256, FlashAttention = true, KeyCacheType = cache, ValueCacheType = cache };
+
+        var learned = LoadAndCapture(path, learnedAt, 256, true, cache, cache);
+        var formulas = MemoryEstimator.Estimate(estimationModel, settings with { ContextLength = learnedAt }, []);
+        var correction = MeasuredCorrection.FromLoad(
+            formulas.WeightsCpuBytes, (long)learned.Model,
+            formulas.KvCacheCpuBytes, (long)learned.Kv,
+            formulas.ComputeCpuBytes + formulas.OutputBufferBytes, (long)(learned.Compute + learned.Output));
+        Assert.NotNull(correction);
+
+        var reported = LoadAndCapture(path, appliedAt, 256, true, cache, cache);
+        var reportedTotal = reported.Model + reported.Kv + reported.Output + reported.Compute;
+        var raw = Compare("raw", MemoryEstimator.Estimate(estimationModel, settings with { ContextLength = appliedAt }, []).TotalRamBytes, reportedTotal);
+        var corrected = Compare("corrected", MemoryEstimator.Estimate(estimationModel, settings with { ContextLength = appliedAt, Correction = correction }, []).TotalRamBytes, reportedTotal);
+
+        // Where the compute miss is proportional (mqa-small: 3.3 % → 0.2 %; gqa-8-layers: 0.9 % → 0.3 %) the correction
+        // removes most of it; where its sign changes with the context (wide, q8_0: −6 % of compute at 4k, +2 % at 8k)
+        // it can cost up to the learned miss, so the promise is the goal, not always closer.
+        Assert.True(Math.Abs(corrected) <= Math.Max(Math.Abs(raw), 0.015) && Math.Abs(corrected) <= 0.03, $"corrected {corrected:P2} vs formulas {raw:P2}");
     }
 
     private double Compare(string part, long estimated, double reported)
@@ -113,7 +173,7 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         return error;
     }
 
-    private static Reported LoadAndCapture(string path, int context, int microBatch, bool flashAttention)
+    private static Reported LoadAndCapture(string path, int context, int microBatch, bool flashAttention, KvCacheType keyType, KvCacheType valueType)
     {
         var lines = new ConcurrentQueue<string>();
         NativeLogConfig.llama_log_set((_, message) => lines.Enqueue(message));
@@ -126,6 +186,8 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
                 UBatchSize = (uint)microBatch,
                 FlashAttention = flashAttention,
                 GpuLayerCount = 0,
+                TypeK = (GGMLType)keyType.ToGgmlType(),
+                TypeV = (GGMLType)valueType.ToGgmlType(),
             };
             using var weights = LLamaWeights.LoadFromFile(parameters);
             using var llamaContext = weights.CreateContext(parameters);

@@ -24,12 +24,16 @@ public sealed partial class Compare : IDisposable
     private ModelDescriptor? _model;
     private (EstimationModel Model, IReadOnlyList<QuantizationOption> Options)? _described;
     private string? _problem;
+    private MeasuredLoad? _measured;
+    private bool _applyMeasured = true;
 
     [Inject] public required LibraryIndex Library { get; init; }
 
     [Inject] public required EstimationModelSource Models { get; init; }
 
     [Inject] public required LibraryFit Fit { get; init; }
+
+    [Inject] public required LoadMeasurements Measurements { get; init; }
 
     private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
@@ -43,6 +47,7 @@ public sealed partial class Compare : IDisposable
     protected override void OnInitialized()
     {
         Library.Changed += OnLibraryChanged;
+        Measurements.Changed += OnLibraryChanged;
         _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id;
         _gpuChoices = GpuChoice.For(Fit.Budget());
         // The user's own hardware first, when the worker has reported it.
@@ -72,6 +77,12 @@ public sealed partial class Compare : IDisposable
     private void SetFlashAttention(bool on)
     {
         _flashAttention = on;
+        Recompute();
+    }
+
+    private void SetApplyMeasured(bool on)
+    {
+        _applyMeasured = on;
         Recompute();
     }
 
@@ -105,7 +116,8 @@ public sealed partial class Compare : IDisposable
         }
 
         var gpus = SelectedGpu.Gpus;
-        var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention };
+        _measured = Measurements.For(_model);
+        var settings = Settings();
         if (_described?.Model != model)
         {
             // Describing every quantization is the costly part; settings changes reuse it.
@@ -133,11 +145,20 @@ public sealed partial class Compare : IDisposable
 
         // The table's estimates are for the hypothetical quant's model; speed needs that same model.
         var quantModel = selected.Row.Option.Model;
-        var settings = RunSettings.Default with { KeyCacheType = _kvCache, ValueCacheType = _kvCache, FlashAttention = _flashAttention, ContextLength = selected.Cell.ContextLength };
+        var settings = Settings() with { ContextLength = selected.Cell.ContextLength };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var ramSpeed = SelectedGpu.Detected ? Fit.Budget()?.RamBytesPerSecond : null;
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, ramSpeed);
     }
+
+    /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
+    private RunSettings Settings() => RunSettings.Default with
+    {
+        KeyCacheType = _kvCache,
+        ValueCacheType = _kvCache,
+        FlashAttention = _flashAttention,
+        Correction = _applyMeasured ? _measured?.Correction : null,
+    };
 
     private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
 
@@ -157,5 +178,9 @@ public sealed partial class Compare : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => Library.Changed -= OnLibraryChanged;
+    public void Dispose()
+    {
+        Library.Changed -= OnLibraryChanged;
+        Measurements.Changed -= OnLibraryChanged;
+    }
 }
