@@ -17,6 +17,7 @@ public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, 
 /// <param name="Buffers">What llama.cpp reported allocating (weights, KV cache, compute), when its log said so.</param>
 /// <param name="MicroBatchSize">The micro-batch the context was made with (the compute buffer scales with it).</param>
 /// <param name="FlashAttention">Whether flash attention was on.</param>
+/// <param name="GpuLayers">Layers llama.cpp put on GPUs as requested (-ngl); 0 when nothing went to a GPU.</param>
 public sealed record ModelLoadResult(
     bool Succeeded,
     string? Error,
@@ -27,7 +28,8 @@ public sealed record ModelLoadResult(
     double LoadMilliseconds,
     LlamaBuffers? Buffers = null,
     int MicroBatchSize = 0,
-    bool FlashAttention = false)
+    bool FlashAttention = false,
+    int GpuLayers = 0)
 {
     /// <summary>A failed load with its reason.</summary>
     public static ModelLoadResult Failed(string error) => new(false, error, null, 0, 0, 0, 0);

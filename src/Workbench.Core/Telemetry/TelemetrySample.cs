@@ -20,14 +20,14 @@ public sealed record TelemetrySample(
     /// <summary>RAM in use (total less available).</summary>
     public long? RamUsedBytes => RamTotalBytes is { } total && RamAvailableBytes is { } available ? Math.Max(0, total - available) : null;
 
-    /// <summary>A sample from probe readings.</summary>
-    public static TelemetrySample From(DateTimeOffset timestamp, IReadOnlyList<GpuInfo> gpus, double? cpuPercent, MemoryInfo memory)
+    /// <summary>A sample from probe readings; <paramref name="workerProcessId"/> picks the worker's share of each GPU.</summary>
+    public static TelemetrySample From(DateTimeOffset timestamp, IReadOnlyList<GpuInfo> gpus, double? cpuPercent, MemoryInfo memory, int? workerProcessId = null)
     {
         ArgumentNullException.ThrowIfNull(gpus);
         ArgumentNullException.ThrowIfNull(memory);
         return new TelemetrySample(
             timestamp,
-            [.. gpus.Select(GpuTelemetry.From)],
+            [.. gpus.Select(g => GpuTelemetry.From(g, workerProcessId))],
             cpuPercent,
             memory.TotalBytes,
             memory.AvailableBytes,
@@ -43,6 +43,10 @@ public sealed record TelemetrySample(
 /// <param name="UtilizationPercent">Share of time a kernel ran.</param>
 /// <param name="TemperatureCelsius">Core temperature.</param>
 /// <param name="PowerDrawWatts">Board power draw.</param>
+/// <param name="WorkerMemoryUsedBytes">
+/// Video memory the worker process holds on this GPU (from the driver's process list), so a chart can set it against
+/// the loaded model's estimate; null when the driver does not list processes or the worker holds none.
+/// </param>
 public sealed record GpuTelemetry(
     int Index,
     string? Name,
@@ -50,13 +54,15 @@ public sealed record GpuTelemetry(
     long? MemoryTotalBytes,
     int? UtilizationPercent,
     int? TemperatureCelsius,
-    double? PowerDrawWatts)
+    double? PowerDrawWatts,
+    long? WorkerMemoryUsedBytes = null)
 {
-    /// <summary>The load readings of a probed GPU.</summary>
-    public static GpuTelemetry From(GpuInfo gpu)
+    /// <summary>The load readings of a probed GPU, with the memory of process <paramref name="workerProcessId"/>.</summary>
+    public static GpuTelemetry From(GpuInfo gpu, int? workerProcessId = null)
     {
         ArgumentNullException.ThrowIfNull(gpu);
+        var worker = workerProcessId is { } pid ? gpu.Processes.FirstOrDefault(p => p.ProcessId == pid)?.UsedBytes : null;
         return new GpuTelemetry(
-            gpu.Index, gpu.Name, gpu.MemoryUsedBytes, gpu.MemoryTotalBytes, gpu.GpuUtilizationPercent, gpu.TemperatureCelsius, gpu.PowerDrawWatts);
+            gpu.Index, gpu.Name, gpu.MemoryUsedBytes, gpu.MemoryTotalBytes, gpu.GpuUtilizationPercent, gpu.TemperatureCelsius, gpu.PowerDrawWatts, worker);
     }
 }

@@ -16,23 +16,11 @@ public sealed record LoadComparisonRow(string Part, long EstimatedBytes, long Me
 /// <summary>Estimate beside measurement for a model that was just loaded.</summary>
 public static class LoadComparison
 {
-    /// <summary>The formula-only estimate of <paramref name="loaded"/>'s settings, or null when llama.cpp reported no buffers.</summary>
-    public static (LoadParts Estimated, LoadParts Measured)? Of(EstimationModel model, ModelLoadResult loaded, IReadOnlyList<GpuBudget> gpus, int gpuLayers)
+    /// <summary>The parts of <paramref name="estimate"/> beside llama.cpp's <paramref name="measured"/> buffers.</summary>
+    public static (LoadParts Estimated, LoadParts Measured) Of(MemoryEstimate estimate, LlamaBuffers measured)
     {
-        ArgumentNullException.ThrowIfNull(loaded);
-        if (loaded.Buffers is not { } measured)
-        {
-            return null;
-        }
-
-        var settings = RunSettings.Default with
-        {
-            ContextLength = loaded.ContextSize,
-            MicroBatchSize = loaded.MicroBatchSize > 0 ? loaded.MicroBatchSize : RunSettings.Default.MicroBatchSize,
-            FlashAttention = loaded.FlashAttention,
-            GpuLayers = gpuLayers,
-        };
-        var estimate = MemoryEstimator.Estimate(model, settings, gpuLayers > 0 ? gpus : []);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(measured);
         return (
             new LoadParts(
                 estimate.WeightsGpuBytes + estimate.WeightsCpuBytes,

@@ -19,17 +19,17 @@ public sealed partial class LoadMeasurements : BackgroundService
     private readonly Channel<MeasuredLoad> _unsaved = Channel.CreateUnbounded<MeasuredLoad>(new UnboundedChannelOptions { SingleReader = true });
     private readonly WorkerRegistry _workers;
     private readonly LibraryIndex _library;
-    private readonly EstimationModelSource _source;
+    private readonly LoadedModelEstimates _estimates;
     private readonly LoadMeasurementStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<LoadMeasurements> _logger;
 
     public LoadMeasurements(
-        WorkerRegistry workers, LibraryIndex library, EstimationModelSource source, LoadMeasurementStore store, TimeProvider time, ILogger<LoadMeasurements> logger)
+        WorkerRegistry workers, LibraryIndex library, LoadedModelEstimates estimates, LoadMeasurementStore store, TimeProvider time, ILogger<LoadMeasurements> logger)
     {
         _workers = workers;
         _library = library;
-        _source = source;
+        _estimates = estimates;
         _store = store;
         _time = time;
         _logger = logger;
@@ -98,21 +98,16 @@ public sealed partial class LoadMeasurements : BackgroundService
         var added = false;
         foreach (var worker in _workers.Workers)
         {
-            if (worker.LoadedModel is not { Buffers: not null, ModelPath: { } path } loaded
+            if (worker.LoadedModel is not { Buffers: { } buffers, ModelPath: { } path } loaded
                 || (_compared.TryGetValue(worker.ConnectionId, out var seen) && ReferenceEquals(seen, loaded))
                 || _library.FindByPath(path) is not { } descriptor
-                || _source.For(descriptor).Model is not { } model)
+                || _estimates.For(worker) is not { } estimate)
             {
                 continue;
             }
 
             _compared[worker.ConnectionId] = loaded;
-            // Loads from the dashboard put no layers on a GPU yet (the CPU backend is the default).
-            if (LoadComparison.Of(model, loaded, [], gpuLayers: 0) is not { } comparison)
-            {
-                continue;
-            }
-
+            var comparison = LoadComparison.Of(estimate, buffers);
             var load = new MeasuredLoad(
                 descriptor.Id, descriptor.Fingerprint, _time.GetUtcNow(), loaded.ContextSize, loaded.MicroBatchSize, loaded.FlashAttention,
                 comparison.Estimated, comparison.Measured);

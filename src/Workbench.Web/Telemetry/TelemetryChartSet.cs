@@ -1,6 +1,7 @@
 using System.Globalization;
 using MudBlazor;
 using Workbench.Core.Telemetry;
+using Workbench.Web.Estimation;
 
 namespace Workbench.Web.Telemetry;
 
@@ -36,11 +37,16 @@ public sealed class TelemetryChartSet
         _ => 0,
     };
 
+    /// <summary>Name of the reference line: what the estimator says the loaded model takes.</summary>
+    public const string EstimateSeriesName = "Loaded model, estimated (GB)";
+
     /// <summary>
     /// Charts of <paramref name="samples"/>, oldest first; with <paramref name="activity"/>, the CPU chart also marks
-    /// when the worker loaded, read a prompt or generated, on the same time axis.
+    /// when the worker loaded, read a prompt or generated, on the same time axis. With <paramref name="reference"/>, the
+    /// RAM chart and each GPU's VRAM chart get the loaded model's estimate as a flat line beside what the worker holds.
     /// </summary>
-    public static TelemetryChartSet From(IReadOnlyList<TelemetrySample> samples, int labelEvery = 15, IReadOnlyList<WorkerActivitySpan>? activity = null)
+    public static TelemetryChartSet From(
+        IReadOnlyList<TelemetrySample> samples, int labelEvery = 15, IReadOnlyList<WorkerActivitySpan>? activity = null, ModelMemoryReference? reference = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var newest = samples.Count > 0 ? samples[^1].Timestamp : DateTimeOffset.MinValue;
@@ -60,17 +66,34 @@ public sealed class TelemetryChartSet
             Series("RAM used (GB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
             Series("Worker RSS (GB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
         };
+        if (reference is { RamBytes: > 0 })
+        {
+            ram.Add(Series(EstimateSeriesName, samples.Select(_ => ByteFormat.ToGb(reference.RamBytes))));
+        }
+
         var gpuIndexes = samples.SelectMany(s => s.Gpus).Select(g => (g.Index, g.Name)).DistinctBy(g => g.Index).OrderBy(g => g.Index);
         var gpus = gpuIndexes.Select(gpu =>
         {
             GpuTelemetry? Of(TelemetrySample s) => s.Gpus.FirstOrDefault(g => g.Index == gpu.Index);
+            var memory = new List<ChartSeries<double>>
+            {
+                Series("VRAM used (GB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                Series("VRAM total (GB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            };
+            if (samples.Any(s => Of(s)?.WorkerMemoryUsedBytes is not null))
+            {
+                memory.Add(Series("Worker VRAM (GB)", samples.Select(s => Of(s)?.WorkerMemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)));
+            }
+
+            if (reference?.GpuBytesByIndex.TryGetValue(gpu.Index, out var estimated) == true)
+            {
+                memory.Add(Series(EstimateSeriesName, samples.Select(_ => ByteFormat.ToGb(estimated))));
+            }
+
             return new GpuCharts(
                 gpu.Index,
                 gpu.Name ?? $"GPU {gpu.Index}",
-                [
-                    Series("VRAM used (GB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-                    Series("VRAM total (GB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-                ],
+                memory,
                 [
                     Series("Utilization %", samples.Select(s => (double)(Of(s)?.UtilizationPercent ?? 0))),
                     Series("Temperature °C", samples.Select(s => (double)(Of(s)?.TemperatureCelsius ?? 0))),

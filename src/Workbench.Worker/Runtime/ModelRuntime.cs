@@ -80,10 +80,13 @@ public sealed partial class ModelRuntime(
             var elapsed = time.GetElapsedTime(started);
             _loaded = new LoadedModel(request.ModelPath, weights, parameters);
             LogLoaded(logger, request.ModelPath, elapsed.TotalMilliseconds);
+            var measured = buffers.Result();
             return new ModelLoadResult(
                 true, null, request.ModelPath, (int)parameters.ContextSize!.Value,
                 weights.ParameterCount, weights.SizeInBytes, elapsed.TotalMilliseconds,
-                buffers.Result(), (int)parameters.UBatchSize, parameters.FlashAttention == true);
+                measured, (int)parameters.UBatchSize, parameters.FlashAttention == true,
+                // The CPU backend ignores -ngl: only buffers on a GPU show that layers went there.
+                GpuLayers: measured is { GpuBytes: > 0 } ? request.GpuLayers : 0);
         }
         catch (LoadWeightsFailedException ex)
         {

@@ -11,5 +11,5 @@ public sealed class TelemetrySampler(IGpuProbe gpus, ICpuProbe cpu, IMemoryProbe
 {
     /// <summary>A sample now.</summary>
     public TelemetrySample Sample() =>
-        TelemetrySample.From(time.GetUtcNow(), gpus.ReadGpus(), cpu.SampleUtilizationPercent(), memory.ReadMemory());
+        TelemetrySample.From(time.GetUtcNow(), gpus.ReadGpus(), cpu.SampleUtilizationPercent(), memory.ReadMemory(), Environment.ProcessId);
 }

@@ -11,7 +11,7 @@ namespace Workbench.Web.Tests.Estimation;
 internal static class TestLoadMeasurements
 {
     public static LoadMeasurements Create(WorkerRegistry workers, LibraryIndex library, EstimationModelSource source, DirectoryInfo dataDirectory) =>
-        new(workers, library, source, Store(dataDirectory), TimeProvider.System, NullLogger<LoadMeasurements>.Instance);
+        new(workers, library, new LoadedModelEstimates(library, source), Store(dataDirectory), TimeProvider.System, NullLogger<LoadMeasurements>.Instance);
 
     public static LoadMeasurementStore Store(DirectoryInfo dataDirectory) =>
         new(new WorkbenchDatabase(Microsoft.Extensions.Options.Options.Create(new WorkbenchOptions { DataDirectory = dataDirectory.FullName })));

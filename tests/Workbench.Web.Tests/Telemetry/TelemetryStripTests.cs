@@ -25,6 +25,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         _context.Services.AddSingleton(_registry);
         _context.Services.AddSingleton(TimeProvider.System);
         _context.Services.AddSingleton(new WorkerActivityLog(TimeProvider.System));
+        _context.Services.AddSingleton(new Workbench.Web.Estimation.LoadedModelEstimates(new Workbench.Web.Library.LibraryIndex(), new Workbench.Web.Estimation.EstimationModelSource()));
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         _registry.Register("c1", new WorkerRegistration("w1", "box", 1, "Cpu", "0.1.0", null));
         return Task.CompletedTask;

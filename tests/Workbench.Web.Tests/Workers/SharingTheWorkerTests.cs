@@ -188,6 +188,12 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
 
         var stored = Assert.Single(await store.LoadAsync(), l => l.ModelId == id);
         Assert.Equal(measured, stored.Measured.Total);
+
+        // The telemetry charts' reference line is the same formula-only estimate, all of it in RAM on this CPU worker.
+        var reference = _server.Services.GetRequiredService<LoadedModelEstimates>().ReferenceFor(Registry.PickWorker()!);
+        Assert.NotNull(reference);
+        Assert.Equal(formulas.GetProperty("totalRamBytes").GetInt64(), reference.RamBytes);
+        Assert.Empty(reference.GpuBytesByIndex);
     }
 
     [Fact]

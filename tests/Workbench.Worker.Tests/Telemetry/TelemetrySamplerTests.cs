@@ -32,6 +32,23 @@ public sealed class TelemetrySamplerTests
     }
 
     [Fact]
+    public void A_sample_carries_what_this_worker_process_holds_on_each_gpu_and_not_what_others_hold()
+    {
+        GpuInfo Gpu(int index, params GpuProcessMemory[] processes) => new() { Index = index, MemoryUsedBytes = 9L << 30, MemoryTotalBytes = 24L << 30, Processes = processes };
+        var gpus = new[]
+        {
+            Gpu(0, new GpuProcessMemory(Environment.ProcessId + 1, 4L << 30, "game"), new GpuProcessMemory(Environment.ProcessId, 5L << 30, "worker")),
+            Gpu(1, new GpuProcessMemory(Environment.ProcessId + 1, 2L << 30, "game")),
+        };
+        var sampler = new TelemetrySampler(new FixedGpus(gpus), new FixedCpu(1), new FixedMemory(), TimeProvider.System);
+
+        var sample = sampler.Sample();
+
+        Assert.Equal(5L << 30, sample.Gpus[0].WorkerMemoryUsedBytes);
+        Assert.Null(sample.Gpus[1].WorkerMemoryUsedBytes);
+    }
+
+    [Fact]
     public void A_machine_without_a_gpu_gives_samples_with_no_gpu_readings()
     {
         var sampler = new TelemetrySampler(new FixedGpus([]), new FixedCpu(null), new FixedMemory(), TimeProvider.System);

@@ -15,6 +15,10 @@ public sealed partial class Telemetry : IDisposable
 
     [Inject] public required WorkerActivityLog Activity { get; init; }
 
+    [Inject] public required Workbench.Web.Workers.WorkerRegistry Workers { get; init; }
+
+    [Inject] public required Workbench.Web.Estimation.LoadedModelEstimates Estimates { get; init; }
+
     private List<(string Host, TelemetryChartSet Charts)> Hosts { get; set; } = [];
 
     /// <inheritdoc />
@@ -26,8 +30,12 @@ public sealed partial class Telemetry : IDisposable
     private void Rebuild()
     {
         var since = Time.GetUtcNow() - Window;
-        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value, activity: Activity.Since(h.Key, since))))];
+        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value, activity: Activity.Since(h.Key, since), reference: Reference(h.Key))))];
     }
+
+    /// <summary>The estimate of the model loaded on <paramref name="host"/>'s worker, for the charts' reference lines.</summary>
+    private Workbench.Web.Estimation.ModelMemoryReference? Reference(string host) =>
+        Workers.Workers.Where(w => w.Registration.HostName == host).Select(Estimates.ReferenceFor).FirstOrDefault(r => r is not null);
 
     private void Refresh() => _ = InvokeAsync(() =>
     {
