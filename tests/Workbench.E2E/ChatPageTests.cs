@@ -38,11 +38,21 @@ public sealed class ChatPageTests(BrowserFixture browser)
         var text = await answer.GetByTestId("chat-text").InnerTextAsync();
         var stats = await answer.GetByTestId("chat-stats").InnerTextAsync();
         var lengths = await page.EvaluateAsync<int[]>("() => window.__answerLengths");
-        await BrowserFixture.CaptureAsync(page, "chat");
 
         Assert.False(string.IsNullOrWhiteSpace(text));
         Assert.Matches(@"^\d+ tokens", stats.Trim());
         Assert.True(lengths.Where(l => l > 0).Distinct().Count() >= 2,
             $"expected the answer to grow in several renders; saw lengths [{string.Join(", ", lengths)}]");
+
+        // The answer says what it added to the KV cache, and the live strip draws the cache after each answer.
+        await Assertions.Expect(answer.GetByTestId("chat-kv")).ToContainTextAsync("KV cache +");
+        await Assertions.Expect(page.GetByTestId("kv-growth-text")).ToContainTextAsync("after 1 answer");
+        await Assertions.Expect(page.GetByTestId("kv-growth-chart").Locator("svg rect, svg path").First).ToBeAttachedAsync();
+        await BrowserFixture.CaptureAsync(page, "chat");
+
+        // With the demo model loaded, the Telemetry page's RAM chart carries its estimate as a reference line.
+        var telemetry = await browser.OpenAsync("/telemetry");
+        await Assertions.Expect(telemetry.GetByTestId("chart-ram")).ToContainTextAsync("Loaded model, estimated", new() { Timeout = 30_000 });
+        await BrowserFixture.CaptureAsync(telemetry, "telemetry-with-model");
     }
 }

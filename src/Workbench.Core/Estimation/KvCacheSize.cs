@@ -40,6 +40,24 @@ public static class KvCacheSize
     }
 
     /// <summary>
+    /// Bytes of the cache holding <paramref name="tokens"/> tokens of a conversation: each attention layer fills one
+    /// cell per token (sliding-window layers no more than their window), recurrent layers keep their fixed state.
+    /// The buffer itself is allocated whole at load (<see cref="Total"/>); this is how much of it is in use.
+    /// </summary>
+    public static long Filled(EstimationModel model, RunSettings settings, long tokens)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var shape = ContextShape.Resolve(model, settings);
+        double filled = 0;
+        for (var layer = 0; layer < model.LayerCount; layer++)
+        {
+            filled += ReadPerToken(model, settings, shape, layer, tokens);
+        }
+
+        return checked((long)filled);
+    }
+
+    /// <summary>
     /// Bytes of the cache read per generated token with <paramref name="tokens"/> tokens in context: attention reads
     /// every filled cell of its layer (up to the window for sliding-window layers); recurrent layers read their state.
     /// </summary>

@@ -81,6 +81,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurementStore>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadedModelEstimates>();
+        services.TryAddSingleton<Workbench.Web.Estimation.KvCacheMeter>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurements>();
         services.AddHostedService(sp => sp.GetRequiredService<Workbench.Web.Estimation.LoadMeasurements>());
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());

@@ -37,6 +37,28 @@ public sealed partial class Chat : IDisposable
 
     [Inject] public required Workbench.Web.Estimation.LibraryFit Fit { get; init; }
 
+    [Inject] public required Workbench.Web.Estimation.KvCacheMeter KvCache { get; init; }
+
+    [Inject] public required Workbench.Web.Workers.WorkerRegistry Workers { get; init; }
+
+    /// <summary>The KV cache after each answer, for the model this conversation runs on (or the loaded one).</summary>
+    private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns =>
+        KvCache.Turns(
+            Session.ModelPath ?? Workers.PickWorker()?.LoadedModel?.ModelPath,
+            Session.Messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
+
+    private Workbench.Core.Conversations.KvCacheTurn? KvTurnOf(ChatMessage message, IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> turns)
+    {
+        if (message.Role != "assistant" || turns.Count == 0)
+        {
+            return null;
+        }
+
+        // Turns are numbered by the answer's position among the assistant messages.
+        var answer = Session.Messages.Where(m => m.Role == "assistant").TakeWhile(m => !ReferenceEquals(m, message)).Count() + 1;
+        return turns.FirstOrDefault(t => t.Turn == answer);
+    }
+
     /// <summary>Said before loading: the estimator thinks the chosen model will not fit this machine at the context chat loads with.</summary>
     private string? FitWarning =>
         Session.ModelPath is { } path
