@@ -55,4 +55,20 @@ public sealed class ChatPageTests(BrowserFixture browser)
         await Assertions.Expect(telemetry.GetByTestId("chart-ram")).ToContainTextAsync("Loaded model, estimated", new() { Timeout = 30_000 });
         await BrowserFixture.CaptureAsync(telemetry, "telemetry-with-model");
     }
+
+    [Fact]
+    public async Task The_chosen_context_is_the_window_the_model_answers_with()
+    {
+        var page = await browser.OpenAsync("/chat");
+        await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+
+        await page.GetByTestId("context-select").ClickAsync();
+        // Longer than the 4k default, so the model is (re)loaded with it whatever other tests loaded before.
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "8k tokens" }).ClickAsync();
+        await page.Locator("textarea[data-testid=chat-input], [data-testid=chat-input] textarea").FillAsync("How big is your window?");
+        await page.GetByTestId("chat-send").ClickAsync();
+
+        await page.Locator("[data-role='assistant'][data-streaming='false']").WaitForAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("context-usage-text")).ToContainTextAsync("/ 8,192 tokens");
+    }
 }

@@ -24,7 +24,9 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         _modelRoot = Directory.CreateDirectory(Path.Combine(_dataDirectory, "library")).FullName;
         foreach (var name in LibraryModelNames)
         {
-            Workbench.Core.DemoModel.DemoModelGenerator.Write(Path.Combine(_modelRoot, name + ".gguf"));
+            // Trained for 8k tokens like a small real model: chat loads them at its 4k default and can offer 8k.
+            Workbench.Core.DemoModel.DemoModelGenerator.Write(
+                Path.Combine(_modelRoot, name + ".gguf"), Workbench.Core.DemoModel.DemoModelOptions.Tiny with { ContextLength = 8192 });
         }
 
         File.WriteAllText(Path.Combine(_modelRoot, "broken.gguf"), "not a model");

@@ -79,6 +79,9 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     /// <summary>How full the context window was at the last answer that reported it.</summary>
     public ContextUsage? ContextUsage => ContextUsage.FromLast(_messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
 
+    /// <summary>Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).</summary>
+    public int? ContextSize { get; set; }
+
     /// <summary>The last message is an answer that can be asked for again.</summary>
     public bool CanRegenerate => !IsGenerating && _messages.Count > 0 && _messages[^1].Role == "assistant";
 
@@ -225,7 +228,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
             var request = new GenerationRequest(Guid.NewGuid(), turns, Settings.Sampling);
             var lastRender = time.GetTimestamp();
             var lastSave = lastRender;
-            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, cancellationToken))
+            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, ContextSize, cancellationToken))
             {
                 answer.Append(chunk);
                 if (answer.Completion is not null)
@@ -287,7 +290,8 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
     private async Task<string?> PrepareModelAsync(CancellationToken cancellationToken)
     {
-        switch (backend.GetModelState(ModelPath))
+        // A guest chats with what is loaded, at whatever context it was loaded with.
+        switch (backend.GetModelState(ModelPath, CanLoadModels ? ContextSize : null))
         {
             case ChatModelState.Ready:
                 return null;
@@ -307,7 +311,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
         Notice = $"Loading {Path.GetFileName(ModelPath)}…";
         await NotifyAsync();
-        Notice = await backend.LoadModelAsync(ModelPath!, cancellationToken);
+        Notice = await backend.LoadModelAsync(ModelPath!, ContextSize, cancellationToken);
         return Notice;
     }
 

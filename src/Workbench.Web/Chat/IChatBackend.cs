@@ -5,15 +5,18 @@ namespace Workbench.Web.Chat;
 /// <summary>What a chat needs from the workers: a model loaded, and answers streamed.</summary>
 public interface IChatBackend
 {
-    /// <summary>Whether <paramref name="modelPath"/> (or, when null, any model) is ready to answer.</summary>
-    ChatModelState GetModelState(string? modelPath);
+    /// <summary>
+    /// Whether <paramref name="modelPath"/> (or, when null, any model) is ready to answer with a context of at least
+    /// <paramref name="contextSize"/> tokens (null: whatever it was loaded with).
+    /// </summary>
+    ChatModelState GetModelState(string? modelPath, int? contextSize = null);
 
     /// <summary>Loads a model; null when it loaded, otherwise why not in words a user can act on.</summary>
-    Task<string?> LoadModelAsync(string modelPath, CancellationToken cancellationToken);
+    Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken);
 
     /// <summary>
     /// Streams an answer from <paramref name="modelPath"/> (loaded back first if another request swapped it
     /// meanwhile; null: whatever is loaded). The last chunk carries the completion; cancelling ends it cancelled.
     /// </summary>
-    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, CancellationToken cancellationToken);
+    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, CancellationToken cancellationToken);
 }

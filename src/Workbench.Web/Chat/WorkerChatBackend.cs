@@ -4,10 +4,10 @@ using Workbench.Web.Workers;
 namespace Workbench.Web.Chat;
 
 /// <summary>Chat through the connected workers: the registry says what is loaded, the gateway loads and generates.</summary>
-public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry workers) : IChatBackend
+public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry workers, Workbench.Web.Estimation.LoadPlanner planner) : IChatBackend
 {
     /// <inheritdoc />
-    public ChatModelState GetModelState(string? modelPath)
+    public ChatModelState GetModelState(string? modelPath, int? contextSize = null)
     {
         var worker = workers.PickWorker();
         if (worker is null)
@@ -15,7 +15,7 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
             return ChatModelState.NoWorker;
         }
 
-        if (worker.LoadedModel?.ModelPath is { } loaded && (modelPath is null || loaded == modelPath))
+        if (worker.LoadedModel is { ModelPath: { } loaded } model && (modelPath is null || (loaded == modelPath && model.ContextSize >= planner.ContextFor(modelPath, contextSize))))
         {
             return ChatModelState.Ready;
         }
@@ -24,13 +24,13 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
     }
 
     /// <inheritdoc />
-    public async Task<string?> LoadModelAsync(string modelPath, CancellationToken cancellationToken)
+    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken)
     {
-        var result = await gateway.LoadModelAsync(new ModelLoadRequest(modelPath), cancellationToken);
+        var result = await gateway.LoadModelAsync(planner.Plan(modelPath, contextSize), cancellationToken);
         return result.Succeeded ? null : result.Error ?? "The model could not be loaded.";
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, CancellationToken cancellationToken) =>
-        gateway.GenerateAsync(request, modelPath is null ? null : new ModelLoadRequest(modelPath), cancellationToken);
+    public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, CancellationToken cancellationToken) =>
+        gateway.GenerateAsync(request, modelPath is null ? null : planner.Plan(modelPath, contextSize), cancellationToken);
 }

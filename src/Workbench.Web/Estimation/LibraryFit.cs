@@ -15,14 +15,17 @@ public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource sou
     /// <summary>The context the badge assumes: what most chats use.</summary>
     public const int DefaultContext = 4096;
 
-    private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram, MeasuredCorrection? Correction), FitVerdict?> _cache = new();
+    private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram, MeasuredCorrection? Correction, int Context), FitVerdict?> _cache = new();
 
     /// <summary>The detected budget of the chat worker, or null before it has reported its hardware.</summary>
     public DetectedBudget? Budget() =>
         workers.PickWorker() is { Hardware: { } hardware } worker ? DetectedBudget.From(hardware, worker.Registration.ProcessId) : null;
 
-    /// <summary>The verdict for a model on GPU0 (CPU only when there is none), or null when it cannot be estimated.</summary>
-    public FitVerdict? For(ModelDescriptor model, DetectedBudget? budget)
+    /// <summary>
+    /// The verdict for a model on GPU0 (CPU only when there is none) at <paramref name="context"/> tokens (default
+    /// <see cref="DefaultContext"/>, capped at the model's maximum), or null when it cannot be estimated.
+    /// </summary>
+    public FitVerdict? For(ModelDescriptor model, DetectedBudget? budget, int? context = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (budget is null)
@@ -32,15 +35,16 @@ public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource sou
 
         var gpu = budget.Gpus.Count > 0 ? budget.Gpus[0] : null;
         var correction = measurements.CorrectionFor(model);
-        return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes, correction), _ =>
+        var wanted = context ?? DefaultContext;
+        var tokens = model.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(wanted, max) : wanted;
+        return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes, correction, tokens), _ =>
         {
             if (source.For(model).Model is not { } estimation)
             {
                 return null;
             }
 
-            var context = model.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(DefaultContext, max) : DefaultContext;
-            var settings = RunSettings.Default with { ContextLength = context, Correction = correction };
+            var settings = RunSettings.Default with { ContextLength = tokens, Correction = correction };
             return MemoryEstimator.Estimate(estimation, settings, gpu is null ? [] : [gpu], budget.AvailableRamBytes).Verdict;
         });
     }

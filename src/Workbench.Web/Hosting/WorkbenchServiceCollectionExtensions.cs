@@ -82,6 +82,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurementStore>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadedModelEstimates>();
         services.TryAddSingleton<Workbench.Web.Estimation.KvCacheMeter>();
+        services.TryAddSingleton<Workbench.Web.Estimation.LoadPlanner>();
         services.TryAddSingleton<Workbench.Web.Estimation.LoadMeasurements>();
         services.AddHostedService(sp => sp.GetRequiredService<Workbench.Web.Estimation.LoadMeasurements>());
         services.AddHostedService(sp => sp.GetRequiredService<LibraryScanService>());

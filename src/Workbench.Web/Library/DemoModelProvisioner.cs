@@ -31,7 +31,8 @@ public sealed partial class DemoModelProvisioner(
         }
 
         Directory.CreateDirectory(options.Value.GeneratedModelsDirectory);
-        DemoModelGenerator.Write(DemoModelPath);
+        // Trained context as long as chat's default window, so the demo chats at 4k like a real model would.
+        DemoModelGenerator.Write(DemoModelPath, DemoModelOptions.Tiny with { ContextLength = Workbench.Web.Estimation.LoadPlanner.DefaultContext });
         LogGenerated(logger, DemoModelPath);
         return Task.CompletedTask;
     }

@@ -78,6 +78,17 @@ public sealed partial class WorkerGateway(
         GenerateAsync(request, null, cancellationToken);
 
     /// <summary>
+    /// Whether answering with <paramref name="wanted"/> means loading: another model is loaded, or this one with a
+    /// smaller context than asked for. A larger context already loaded serves a smaller request as it is, so chat and
+    /// API clients asking for different sizes do not reload the model back and forth.
+    /// </summary>
+    public static bool NeedsLoad(ModelLoadResult? loaded, ModelLoadRequest wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        return loaded?.ModelPath != wanted.ModelPath || loaded.ContextSize < wanted.ContextSize;
+    }
+
+    /// <summary>
     /// Streams a generation with the model <paramref name="model"/> names: when the worker holds another, it is
     /// loaded first within the same turn, so no other request can swap the model between the load and the answer.
     /// </summary>
@@ -110,7 +121,7 @@ public sealed partial class WorkerGateway(
             yield break;
         }
 
-        if (model is not null && registry.Find(worker.ConnectionId)?.LoadedModel?.ModelPath != model.ModelPath
+        if (model is not null && NeedsLoad(registry.Find(worker.ConnectionId)?.LoadedModel, model)
             && await LoadWithinTurnAsync(worker.ConnectionId, model, cancellationToken) is { Succeeded: false } failed)
         {
             yield return GenerationChunk.Final(GenerationCompletion.Failure(failed.Error ?? "The model could not be loaded."));

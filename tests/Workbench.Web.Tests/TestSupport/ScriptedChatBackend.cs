@@ -30,13 +30,13 @@ public sealed class ScriptedChatBackend : IChatBackend
     public void End(GenerationCompletion completion) => _chunks.Writer.TryWrite(GenerationChunk.Final(completion));
 
     /// <inheritdoc />
-    public ChatModelState GetModelState(string? modelPath) => ModelState;
+    public ChatModelState GetModelState(string? modelPath, int? contextSize = null) => ModelState;
 
     /// <inheritdoc />
-    public Task<string?> LoadModelAsync(string modelPath, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+    public Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Requests.Add(request);
         var generated = 0;

@@ -197,6 +197,20 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asking_for_a_longer_window_reloads_the_model_and_a_shorter_one_keeps_it()
+    {
+        var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        await LoadDemoModelAsync();
+
+        await TextAsync(Gateway.GenerateAsync(Request(4), new ModelLoadRequest(demo, ContextSize: 1024), CancellationToken.None));
+        var reloaded = Registry.PickWorker()!.LoadedModel;
+        Assert.Equal(1024, reloaded?.ContextSize);
+
+        await TextAsync(Gateway.GenerateAsync(Request(4), new ModelLoadRequest(demo, ContextSize: 512), CancellationToken.None));
+        Assert.Same(reloaded, Registry.PickWorker()!.LoadedModel);
+    }
+
+    [Fact]
     public async Task A_load_a_prompt_and_a_generation_are_marked_in_order_on_the_activity_log()
     {
         var started = DateTimeOffset.UtcNow;

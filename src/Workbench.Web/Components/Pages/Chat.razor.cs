@@ -41,6 +41,16 @@ public sealed partial class Chat : IDisposable
 
     [Inject] public required Workbench.Web.Workers.WorkerRegistry Workers { get; init; }
 
+    /// <summary>Contexts to offer for the chosen model, up to what it was trained for.</summary>
+    private IReadOnlyList<int> ContextChoices =>
+        Workbench.Web.Estimation.LoadPlanner.ContextChoices(Session.ModelPath is { } path ? Library.FindByPath(path)?.Architecture.MaxContextLength : null);
+
+    /// <summary>The context shown as chosen: the session's pick, else the default, never past the model's maximum.</summary>
+    private int ChosenContext =>
+        Math.Min(Session.ContextSize ?? Workbench.Web.Estimation.LoadPlanner.DefaultContext, ContextChoices[^1]);
+
+    private void SelectContext(int tokens) => Session.ContextSize = tokens;
+
     /// <summary>The KV cache after each answer, for the model this conversation runs on (or the loaded one).</summary>
     private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns =>
         KvCache.Turns(
@@ -63,7 +73,7 @@ public sealed partial class Chat : IDisposable
     private string? FitWarning =>
         Session.ModelPath is { } path
         && Library.FindByPath(path) is { } model
-        && Fit.For(model, Fit.Budget()) is { Kind: Workbench.Core.Estimation.FitKind.DoesNotFit } verdict
+        && Fit.For(model, Fit.Budget(), Session.ContextSize) is { Kind: Workbench.Core.Estimation.FitKind.DoesNotFit } verdict
             ? $"{model.Name} will probably not load here: {verdict.Message}"
             : null;
 

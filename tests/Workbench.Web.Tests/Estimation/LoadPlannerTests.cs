@@ -1,0 +1,101 @@
+using Workbench.Core.DemoModel;
+using Workbench.Core.Hardware;
+using Workbench.Core.Library;
+using Workbench.Core.Protocol;
+using Workbench.Web.Estimation;
+using Workbench.Web.Library;
+using Workbench.Web.Workers;
+
+namespace Workbench.Web.Tests.Estimation;
+
+/// <summary>How chat loads a real generated model: the context it picks and the GPU layers the estimator fits.</summary>
+public sealed class LoadPlannerTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-planner-");
+    private readonly WorkerRegistry _registry = new(TimeProvider.System);
+    private readonly LoadPlanner _planner;
+    private readonly string _path;
+
+    public LoadPlannerTests()
+    {
+        _path = Path.Combine(_temp.FullName, "m.gguf");
+        // 8 layers, n_embd 512, 8k trained context: ≈ 40 MB of F16 weights.
+        DemoModelGenerator.Write(_path, new DemoModelOptions { EmbeddingLength = 512, LayerCount = 8, HeadCount = 8, HeadCountKv = 4, FeedForwardLength = 1024, ContextLength = 8192 });
+        var model = ModelFileScanner.Describe(new ModelFileScanner().FindCandidates(_temp.FullName).Single());
+        var library = new LibraryIndex();
+        library.Replace([model]);
+        var source = new EstimationModelSource();
+        _planner = new LoadPlanner(_registry, library, source, TestLoadMeasurements.Create(_registry, library, source, _temp.CreateSubdirectory("data")));
+    }
+
+    [Theory]
+    [InlineData(null, 4096)]
+    [InlineData(2048, 2048)]
+    [InlineData(32768, 8192)]
+    public void The_context_is_the_choice_or_4k_and_never_past_what_the_model_was_trained_for(int? chosen, int expected) =>
+        Assert.Equal(expected, _planner.Plan(_path, chosen).ContextSize);
+
+    [Fact]
+    public void The_choices_stop_at_the_trained_context()
+    {
+        Assert.Equal([2048, 4096, 8192], LoadPlanner.ContextChoices(8192));
+        Assert.Equal([512], LoadPlanner.ContextChoices(512));
+        Assert.Equal([2048, 4096, 6000], LoadPlanner.ContextChoices(6000));
+        Assert.Equal(131072, LoadPlanner.ContextChoices(null)[^1]);
+    }
+
+    [Fact]
+    public void A_cuda_worker_with_room_gets_every_layer_on_its_gpu()
+    {
+        Report("Cuda12", freeBytes: 8L << 30);
+
+        Assert.Equal(9, _planner.Plan(_path, 4096).GpuLayers);
+    }
+
+    [Fact]
+    public void A_cuda_worker_with_too_little_vram_gets_only_the_layers_that_fit()
+    {
+        // The 512 MiB auto-fit margin and 300 MiB runtime overhead leave ≈ 20 MiB for a ≈ 40 MB model.
+        Report("Cuda12", freeBytes: (512 + 300 + 20) * (1L << 20));
+
+        var layers = _planner.Plan(_path, 4096).GpuLayers;
+
+        Assert.InRange(layers, 1, 8);
+    }
+
+    [Fact]
+    public void A_cpu_build_of_llama_cpp_gets_no_gpu_layers_even_beside_a_gpu()
+    {
+        Report("Cpu", freeBytes: 8L << 30);
+
+        Assert.Equal(0, _planner.Plan(_path, 4096).GpuLayers);
+    }
+
+    [Fact]
+    public void The_same_model_loaded_with_a_larger_window_serves_a_smaller_request_without_reloading()
+    {
+        ModelLoadResult Loaded(string path, int context) => new(true, null, path, context, 1, 1, 1);
+
+        Assert.False(WorkerGateway.NeedsLoad(Loaded(_path, 8192), new ModelLoadRequest(_path, 4096)));
+        Assert.False(WorkerGateway.NeedsLoad(Loaded(_path, 4096), new ModelLoadRequest(_path, 4096)));
+        Assert.True(WorkerGateway.NeedsLoad(Loaded(_path, 2048), new ModelLoadRequest(_path, 4096)));
+        Assert.True(WorkerGateway.NeedsLoad(Loaded("/other.gguf", 8192), new ModelLoadRequest(_path, 4096)));
+        Assert.True(WorkerGateway.NeedsLoad(null, new ModelLoadRequest(_path, 4096)));
+    }
+
+    private void Report(string backend, long freeBytes)
+    {
+        _registry.Register("c1", new WorkerRegistration("w1", "box", 4242, backend, "1.0", null));
+        _registry.SetHardware("c1", new HardwareSnapshot
+        {
+            HostName = "box",
+            CapturedAt = DateTimeOffset.UnixEpoch,
+            Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
+            Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 20L << 30 },
+            Software = new SoftwareInfo("Linux", ".NET 10", backend),
+            Gpus = [new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = freeBytes }],
+        });
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+}
