@@ -39,6 +39,11 @@ public sealed class ApiKeysPanelTests : IAsyncLifetime
         services.AddSingleton<Workbench.Web.Telemetry.WorkerActivityLog>();
         services.AddSingleton<WorkerGateway>();
         services.AddSingleton(Options.Create(new Workbench.Web.Security.AccessOptions()));
+        services.AddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
+        services.AddSingleton<Workbench.Web.Estimation.LoadMeasurementStore>();
+        services.AddSingleton<Workbench.Web.Estimation.LoadedModelEstimates>();
+        services.AddSingleton<Workbench.Web.Estimation.LoadMeasurements>();
+        services.AddSingleton<Workbench.Web.Estimation.LoadPlanner>();
         services.AddSingleton<CompatModelResolver>();
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         return Task.CompletedTask;

@@ -11,11 +11,17 @@ public sealed class ApiOptions
     /// <summary>A request naming a model that is not loaded loads it; when off it is answered with an error naming the loaded one.</summary>
     public bool LoadModelOnDemand { get; set; } = true;
 
-    /// <summary>Context length, in tokens, of a model the API loads on demand (the Chat page's default too).</summary>
-    public int ContextSize { get; set; } = 2048;
+    /// <summary>
+    /// Context length, in tokens, of a model the API loads on demand; unset: the Chat page's default (4096, capped at
+    /// the model's trained context).
+    /// </summary>
+    public int? ContextSize { get; set; }
 
-    /// <summary>Layers offloaded to the GPU when the API loads a model on demand.</summary>
-    public int GpuLayers { get; set; }
+    /// <summary>
+    /// Layers offloaded to the GPU when the API loads a model on demand; unset: as many as the estimator fits on the
+    /// worker's GPUs (none on the CPU backend), as for chat.
+    /// </summary>
+    public int? GpuLayers { get; set; }
 
     /// <summary>Largest <c>max_tokens</c> (OpenAI) or <c>num_predict</c> (Ollama) accepted; larger values are answered 400.</summary>
     public int MaxTokensLimit { get; set; } = 32_768;
@@ -33,12 +39,12 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
         var failures = new List<string>();
-        if (options.ContextSize < 16)
+        if (options.ContextSize is < 16)
         {
             failures.Add($"{ApiOptions.Section}:ContextSize must be at least 16 tokens; got {options.ContextSize}.");
         }
 
-        if (options.GpuLayers < 0)
+        if (options.GpuLayers is < 0)
         {
             failures.Add($"{ApiOptions.Section}:GpuLayers must be 0 or more; got {options.GpuLayers}.");
         }

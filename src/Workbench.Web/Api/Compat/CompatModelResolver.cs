@@ -14,6 +14,7 @@ public sealed class CompatModelResolver(
     LibraryIndex library,
     WorkerRegistry registry,
     WorkerGateway gateway,
+    Workbench.Web.Estimation.LoadPlanner planner,
     IOptionsMonitor<ApiOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _loadGate = new(1, 1);
@@ -76,8 +77,7 @@ public sealed class CompatModelResolver(
                 return model.Name;
             }
 
-            var settings = options.CurrentValue;
-            var result = await LoadAsync(new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers), cancellationToken);
+            var result = await LoadAsync(Plan(model.Path), cancellationToken);
             return result.Succeeded
                 ? model.Name
                 : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
@@ -102,10 +102,15 @@ public sealed class CompatModelResolver(
     }
 
     /// <summary>How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer.</summary>
-    public ModelLoadRequest? LoadRequestFor(string? name)
+    public ModelLoadRequest? LoadRequestFor(string? name) =>
+        Models.FirstOrDefault(m => m.Name == name) is { } model ? Plan(model.Path) : null;
+
+    // The planner's context and GPU layers, unless the API's settings fix them.
+    private ModelLoadRequest Plan(string path)
     {
         var settings = options.CurrentValue;
-        return Models.FirstOrDefault(m => m.Name == name) is { } model ? new ModelLoadRequest(model.Path, settings.ContextSize, settings.GpuLayers) : null;
+        var planned = planner.Plan(path, settings.ContextSize);
+        return settings.GpuLayers is { } layers ? planned with { GpuLayers = layers } : planned;
     }
 
     /// <inheritdoc />
