@@ -26,6 +26,9 @@ public static class OllamaEndpoints
         api.MapGet("/ps", ListRunning)
             .WithName("OllamaListRunning")
             .WithSummary("The loaded model and its size in memory.");
+        api.MapPost("/show", OllamaShow.ShowAsync)
+            .WithName("OllamaShow")
+            .WithSummary("A model's details, GGUF facts and chat template.");
         api.MapPost("/chat", OllamaGeneration.ChatAsync)
             .WithName("OllamaChat")
             .WithSummary("Answers a conversation; streams JSON lines unless 'stream' is false.");
@@ -55,21 +58,22 @@ public static class OllamaEndpoints
         if (models.Loaded is { ModelPath: not null } loaded && models.LoadedName is { } name)
         {
             var model = models.Models.FirstOrDefault(m => m.Name == name);
-            var size = (long)loaded.SizeBytes;
+            // What llama.cpp allocated when it said so; the weights alone otherwise.
+            var size = loaded.Buffers is { TotalBytes: > 0 } buffers ? buffers.TotalBytes : (long)loaded.SizeBytes;
             // A model stays loaded until another replaces it: no expiry.
             running.Add(new OllamaRunningModel(
                 TaggedName(name), TaggedName(name), size, model?.Descriptor.Id ?? string.Empty,
                 model is null ? new OllamaModelDetails(string.Empty, "gguf", string.Empty, null, string.Empty, string.Empty) : Details(model),
-                Timestamp(DateTimeOffset.MaxValue), 0, loaded.ContextSize));
+                Timestamp(DateTimeOffset.MaxValue), loaded.Buffers?.GpuBytes ?? 0, loaded.ContextSize));
         }
 
         return TypedResults.Json(new OllamaRunningModelList(running), OllamaJsonContext.Default.OllamaRunningModelList);
     }
 
     /// <summary>Ollama clients expect "name:tag"; a library name without a tag gets ":latest".</summary>
-    private static string TaggedName(string name) => name.Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
+    internal static string TaggedName(string name) => name.Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
 
-    private static OllamaModelDetails Details(ServableModel model)
+    internal static OllamaModelDetails Details(ServableModel model)
     {
         var family = model.Descriptor.Architecture.Name ?? string.Empty;
         return new OllamaModelDetails(

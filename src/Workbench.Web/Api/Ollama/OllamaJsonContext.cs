@@ -14,4 +14,6 @@ namespace Workbench.Web.Api.Ollama;
 [JsonSerializable(typeof(OllamaRunningModelList))]
 [JsonSerializable(typeof(OllamaVersion))]
 [JsonSerializable(typeof(OllamaError))]
+[JsonSerializable(typeof(OllamaShowRequest))]
+[JsonSerializable(typeof(OllamaShowResponse))]
 internal sealed partial class OllamaJsonContext : JsonSerializerContext;

@@ -18,7 +18,10 @@ public sealed record OllamaModelDetails(
 /// <summary>Answer of <c>GET /api/ps</c>.</summary>
 public sealed record OllamaRunningModelList(IReadOnlyList<OllamaRunningModel> Models);
 
-/// <summary>The loaded model, with its size as llama.cpp reported it (the worker does not report VRAM use, so <see cref="SizeVram"/> is 0).</summary>
+/// <summary>
+/// The loaded model: <see cref="Size"/> is every buffer llama.cpp allocated for it (weights, KV cache, compute), and
+/// <see cref="SizeVram"/> the part of them on GPUs (0 on the CPU backend), as Ollama reports them.
+/// </summary>
 public sealed record OllamaRunningModel(
     string Name,
     string Model,

@@ -84,7 +84,41 @@ public sealed class OllamaSharpTests(CompatApiServer server)
         Assert.Equal(["alpha:latest", "beta:latest"], local.Select(m => m.Name).Order());
         Assert.All(local, m => Assert.True(m.Size > 0));
         Assert.Equal("alpha:latest", running.Name);
-        Assert.True(running.Size > 0);
+        // Every buffer llama.cpp allocated (weights, KV cache, compute), so more than the file; none on a GPU here.
+        Assert.True(running.Size > local.Single(m => m.Name == "alpha:latest").Size, $"size {running.Size}");
+        Assert.Equal(0, running.SizeVram);
+    }
+
+    [Fact]
+    public async Task Show_gives_the_family_the_trained_context_and_the_chat_template()
+    {
+        using var ollama = server.Ollama();
+
+        var shown = await ollama.ShowModelAsync(new ShowModelRequest { Model = CompatApiServer.Alpha });
+
+        Assert.Equal("gguf", shown.Details.Format);
+        Assert.Equal("llama", shown.Details.Family);
+        Assert.Equal("llama", shown.Info.Architecture);
+        Assert.True(shown.Info.ParameterCount > 0);
+        long Fact(string key) => long.Parse(shown.Info.ExtraInfo![key]!.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Fact("llama.context_length") > 0);
+        Assert.Equal(2, Fact("llama.block_count"));
+        Assert.Contains("FROM ", shown.Modelfile, StringComparison.Ordinal);
+        Assert.Contains("completion", shown.Capabilities!);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":\"no-such-model\"}", 404, "not found")]
+    [InlineData("{}", 400, "must name a model")]
+    [InlineData("{\"name\":\"alpha\"}", 200, "llama")]
+    public async Task Show_answers_a_missing_or_unknown_model_in_ollamas_error_shape(string body, int status, string expected)
+    {
+        using var http = server.Http(server.Key);
+
+        using var response = await http.PostAsync("/api/show", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
