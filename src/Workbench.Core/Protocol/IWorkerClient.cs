@@ -9,6 +9,9 @@ public interface IWorkerClient
     /// <summary>Unloads the loaded model to free its memory; answers whether a model was loaded.</summary>
     Task<bool> UnloadModel();
 
+    /// <summary>Stops the load in progress, if any; its <see cref="LoadModel"/> call then answers that it was cancelled.</summary>
+    Task CancelLoad();
+
     /// <summary>Starts a generation; the worker streams its chunks back through <see cref="WorkerHubMethods.StreamGeneration"/>.</summary>
     Task StartGeneration(GenerationRequest request);
 

@@ -19,6 +19,12 @@ public sealed partial class WorkerGateway(
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
 
+    /// <summary>
+    /// How long a cancelled load may take to stop: llama.cpp checks between tensors, so even a large model stops
+    /// within a second or two; past this the worker is considered stuck and the wait ends with a timeout.
+    /// </summary>
+    private static readonly TimeSpan CancelledLoadGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Asks the chat worker to load a model and waits for the answer.</summary>
     public async Task<ModelLoadResult> LoadModelAsync(ModelLoadRequest request, CancellationToken cancellationToken)
     {
@@ -37,7 +43,22 @@ public sealed partial class WorkerGateway(
     {
         registry.StartLoading(connectionId, request.ModelPath);
         using var loading = activity.Begin(HostOf(connectionId), Telemetry.WorkerActivity.Loading);
-        var result = await hub.Clients.Client(connectionId).LoadModel(request).WaitAsync(cancellationToken);
+        var client = hub.Clients.Client(connectionId);
+        var answer = client.LoadModel(request);
+        ModelLoadResult result;
+        try
+        {
+            result = await answer.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stop the worker too, and hold the turn until it answers, so nobody is handed a worker still loading.
+            await client.CancelLoad();
+            var settled = await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None);
+            registry.SetLoadedModel(connectionId, settled.Succeeded ? settled : null);
+            throw;
+        }
+
         registry.SetLoadedModel(connectionId, result.Succeeded ? result : null);
         return result;
     }

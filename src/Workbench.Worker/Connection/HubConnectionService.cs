@@ -43,6 +43,12 @@ internal sealed partial class HubConnectionService(
         connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
             request => runtime.LoadAsync(request, new ThrottledLoadProgress(connection, request.ModelPath, TimeProvider.System), stoppingToken));
         connection.On(nameof(IWorkerClient.UnloadModel), () => runtime.UnloadAsync(stoppingToken));
+        connection.On(nameof(IWorkerClient.CancelLoad), () =>
+        {
+            // Runs beside the LoadModel handler: the client does not wait for a client-result handler before the next message.
+            runtime.CancelLoad();
+            return Task.CompletedTask;
+        });
         connection.On<GenerationRequest>(nameof(IWorkerClient.StartGeneration),
             request => StartGeneration(connection, request, stoppingToken));
         connection.On<Guid>(nameof(IWorkerClient.CancelGeneration), requestId =>

@@ -24,6 +24,7 @@ public sealed partial class ModelRuntime(
 {
     private readonly SemaphoreSlim _modelGate = new(1, 1);
     private LoadedModel? _loaded;
+    private CancellationTokenSource? _loading;
 
     /// <summary>Path of the loaded model, if any.</summary>
     public string? LoadedModelPath => _loaded?.Path;
@@ -43,6 +44,9 @@ public sealed partial class ModelRuntime(
 
         backend.ReclaimLog();
         await _modelGate.WaitAsync(cancellationToken);
+        // CancelLoad stops this load at llama.cpp's next progress callback; stopping the worker does too.
+        using var loading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _loading, loading);
         try
         {
             _loaded?.Weights.Dispose();
@@ -63,11 +67,12 @@ public sealed partial class ModelRuntime(
             LLamaWeights weights;
             using (backend.Log.Capture(buffers))
             {
-                weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress);
+                weights = await LLamaWeights.LoadFromFileAsync(parameters, loading.Token, progress);
                 // One context made and freed now: its KV cache and compute buffers are measured, and a context
                 // that cannot fit fails the load instead of the first message.
                 try
                 {
+                    loading.Token.ThrowIfCancellationRequested();
                     using var probe = weights.CreateContext(parameters, logger);
                 }
                 catch
@@ -88,6 +93,13 @@ public sealed partial class ModelRuntime(
                 // The CPU backend ignores -ngl: only buffers on a GPU show that layers went there.
                 GpuLayers: measured is { GpuBytes: > 0 } ? request.GpuLayers : 0);
         }
+        catch (Exception ex) when (ex is OperationCanceledException or LoadWeightsFailedException
+            && loading.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // llama.cpp gave up at the cancelled progress callback: nothing is loaded now.
+            LogLoadCancelled(logger, request.ModelPath);
+            return ModelLoadResult.Failed($"Loading {Path.GetFileName(request.ModelPath)} was cancelled; no model is loaded.");
+        }
         catch (LoadWeightsFailedException ex)
         {
             LogLoadFailed(logger, ex, request.ModelPath);
@@ -101,7 +113,28 @@ public sealed partial class ModelRuntime(
         }
         finally
         {
+            Interlocked.CompareExchange(ref _loading, null, loading);
             _modelGate.Release();
+        }
+    }
+
+    /// <summary>Stops the load in progress, if any (the previous model is already gone); answers whether there was one.</summary>
+    public bool CancelLoad()
+    {
+        if (Volatile.Read(ref _loading) is not { } loading)
+        {
+            return false;
+        }
+
+        try
+        {
+            loading.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The load finished meanwhile.
+            return false;
         }
     }
 
@@ -308,6 +341,9 @@ public sealed partial class ModelRuntime(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading {Path} failed")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loading {Path} was cancelled")]
+    private static partial void LogLoadCancelled(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} {Outcome}: {Tokens} tokens in {Milliseconds:F0} ms")]
     private static partial void LogGenerationEnded(ILogger logger, Guid requestId, GenerationOutcome outcome, int tokens, double milliseconds);

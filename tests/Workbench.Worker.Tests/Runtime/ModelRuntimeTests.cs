@@ -42,6 +42,38 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task A_load_cancelled_while_llama_cpp_reads_the_model_stops_with_nothing_loaded_and_the_next_load_works()
+    {
+        await LoadAsync();
+        var reportsAfterCancel = 0;
+        var cancelled = false;
+
+        // Cancelled from llama.cpp's first progress callback, so the load is certainly under way.
+        var result = await _runtime.LoadAsync(
+            new ModelLoadRequest(demo.ModelPath),
+            new SynchronousProgress(_ =>
+            {
+                if (cancelled)
+                {
+                    reportsAfterCancel++;
+                }
+
+                cancelled |= _runtime.CancelLoad();
+            }),
+            CancellationToken.None);
+
+        Assert.True(cancelled);
+        Assert.False(result.Succeeded);
+        Assert.Contains("was cancelled", result.Error, StringComparison.Ordinal);
+        Assert.Null(_runtime.LoadedModelPath);
+        Assert.Equal(0, reportsAfterCancel);
+        Assert.False(_runtime.CancelLoad());
+
+        var again = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath), null, CancellationToken.None);
+        Assert.True(again.Succeeded, again.Error);
+    }
+
+    [Fact]
     public async Task The_generated_model_streams_at_least_sixteen_tokens_up_to_the_limit()
     {
         await LoadAsync();
