@@ -311,7 +311,17 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
         Notice = $"Loading {Path.GetFileName(ModelPath)}…";
         await NotifyAsync();
-        Notice = await backend.LoadModelAsync(ModelPath!, ContextSize, cancellationToken);
+        try
+        {
+            Notice = await backend.LoadModelAsync(ModelPath!, ContextSize, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stop pressed while loading: the worker stops too, so nothing claims to be loading any more.
+            Notice = $"Stopped loading {Path.GetFileName(ModelPath)}.";
+            throw;
+        }
+
         return Notice;
     }
 

@@ -186,6 +186,25 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_during_a_load_ends_the_answer_as_cancelled_and_says_the_load_stopped()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        _backend.HoldLoads = true;
+        _session.ModelPath = "/models/big.gguf";
+        _session.ContextSize = 8192;
+
+        var sending = _session.SendAsync("Hello?");
+        await WaitUntilAsync(() => Task.FromResult(_backend.Loads.Count == 1), "the load to start");
+        _session.Stop();
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(("/models/big.gguf", (int?)8192), _backend.Loads.Single());
+        Assert.Equal("Stopped loading big.gguf.", _session.Notice);
+        Assert.Equal(GenerationOutcome.Cancelled, (await SavedAnswerAsync()).Completion?.Outcome);
+        Assert.Empty(_backend.Requests);
+    }
+
+    [Fact]
     public async Task Opening_an_unknown_conversation_starts_a_new_one_and_says_so()
     {
         Assert.False(await _session.OpenAsync(Guid.NewGuid()));

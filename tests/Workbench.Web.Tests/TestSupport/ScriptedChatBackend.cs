@@ -33,7 +33,23 @@ public sealed class ScriptedChatBackend : IChatBackend
     public ChatModelState GetModelState(string? modelPath, int? contextSize = null) => ModelState;
 
     /// <inheritdoc />
-    public Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken)
+    {
+        Loads.Add((modelPath, contextSize));
+        if (HoldLoads)
+        {
+            // Like a large model: the load ends only when cancelled.
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>Every load asked for, with its context.</summary>
+    public List<(string Path, int? ContextSize)> Loads { get; } = [];
+
+    /// <summary>Loads never finish by themselves (until cancelled).</summary>
+    public bool HoldLoads { get; set; }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, [EnumeratorCancellation] CancellationToken cancellationToken)
