@@ -43,7 +43,6 @@ public sealed partial class LoadMeasurements : BackgroundService
     public MeasuredLoad? For(ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Refresh();
         return _byModel.TryGetValue(model.Id, out var load) && load.Fingerprint == model.Fingerprint ? load : null;
     }
 
@@ -92,7 +91,8 @@ public sealed partial class LoadMeasurements : BackgroundService
         }
     }
 
-    // Each load (a new ModelLoadResult instance) is compared once, when a worker reports it.
+    // Each load (a new ModelLoadResult instance) is compared once, when the registry reports it; a load whose model the
+    // library does not know yet is tried again at the registry's next change.
     private void Refresh()
     {
         var added = false;

@@ -45,9 +45,12 @@ public sealed partial class Chat : IDisposable
     private IReadOnlyList<int> ContextChoices =>
         Workbench.Web.Estimation.LoadPlanner.ContextChoices(Session.ModelPath is { } path ? Library.FindByPath(path)?.Architecture.MaxContextLength : null);
 
-    /// <summary>The context shown as chosen: the session's pick, else the default, never past the model's maximum.</summary>
-    private int ChosenContext =>
-        Math.Min(Session.ContextSize ?? Workbench.Web.Estimation.LoadPlanner.DefaultContext, ContextChoices[^1]);
+    [Inject] public required Workbench.Web.Estimation.LoadPlanner Planner { get; init; }
+
+    /// <summary>The context shown as chosen: what a load would use (the pick or the default, never past the model's maximum).</summary>
+    private int ChosenContext => Session.ModelPath is { } path
+        ? Planner.ContextFor(path, Session.ContextSize)
+        : Session.ContextSize ?? Workbench.Web.Estimation.LoadPlanner.DefaultContext;
 
     private void SelectContext(int tokens) => Session.ContextSize = tokens;
 
