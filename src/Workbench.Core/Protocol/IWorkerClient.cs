@@ -9,8 +9,11 @@ public interface IWorkerClient
     /// <summary>Unloads the loaded model to free its memory; answers whether a model was loaded.</summary>
     Task<bool> UnloadModel();
 
-    /// <summary>Stops the load in progress, if any; its <see cref="LoadModel"/> call then answers that it was cancelled.</summary>
-    Task CancelLoad();
+    /// <summary>
+    /// Stops the load named <paramref name="loadId"/>, in progress or not yet started; its <see cref="LoadModel"/> call
+    /// then answers that it was cancelled.
+    /// </summary>
+    Task CancelLoad(Guid loadId);
 
     /// <summary>Starts a generation; the worker streams its chunks back through <see cref="WorkerHubMethods.StreamGeneration"/>.</summary>
     Task StartGeneration(GenerationRequest request);

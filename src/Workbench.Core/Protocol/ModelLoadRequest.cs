@@ -4,7 +4,8 @@ namespace Workbench.Core.Protocol;
 /// <param name="ModelPath">Path of the GGUF file on the worker's host.</param>
 /// <param name="ContextSize">Context length in tokens.</param>
 /// <param name="GpuLayers">Layers to offload to the GPU (0 on the CPU backend).</param>
-public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0);
+/// <param name="LoadId">Names this load for <c>CancelLoad</c>; the dashboard sets one on every load it sends.</param>
+public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0, Guid? LoadId = null);
 
 /// <summary>Outcome of a load.</summary>
 /// <param name="Succeeded">Whether the model is now loaded.</param>

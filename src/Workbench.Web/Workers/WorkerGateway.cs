@@ -44,7 +44,8 @@ public sealed partial class WorkerGateway(
         registry.StartLoading(connectionId, request.ModelPath);
         using var loading = activity.Begin(HostOf(connectionId), Telemetry.WorkerActivity.Loading);
         var client = hub.Clients.Client(connectionId);
-        var answer = client.LoadModel(request);
+        var loadId = request.LoadId ?? Guid.NewGuid();
+        var answer = client.LoadModel(request with { LoadId = loadId });
         ModelLoadResult result;
         try
         {
@@ -53,7 +54,7 @@ public sealed partial class WorkerGateway(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stop the worker too, and hold the turn until it answers, so nobody is handed a worker still loading.
-            await client.CancelLoad();
+            await client.CancelLoad(loadId);
             var settled = await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None);
             registry.SetLoadedModel(connectionId, settled.Succeeded ? settled : null);
             throw;

@@ -43,10 +43,10 @@ internal sealed partial class HubConnectionService(
         connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
             request => runtime.LoadAsync(request, new ThrottledLoadProgress(connection, request.ModelPath, TimeProvider.System), stoppingToken));
         connection.On(nameof(IWorkerClient.UnloadModel), () => runtime.UnloadAsync(stoppingToken));
-        connection.On(nameof(IWorkerClient.CancelLoad), () =>
+        connection.On<Guid>(nameof(IWorkerClient.CancelLoad), loadId =>
         {
             // Runs beside the LoadModel handler: the client does not wait for a client-result handler before the next message.
-            runtime.CancelLoad();
+            runtime.CancelLoad(loadId);
             return Task.CompletedTask;
         });
         connection.On<GenerationRequest>(nameof(IWorkerClient.StartGeneration),

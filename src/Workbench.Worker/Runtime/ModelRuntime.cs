@@ -24,7 +24,9 @@ public sealed partial class ModelRuntime(
 {
     private readonly SemaphoreSlim _modelGate = new(1, 1);
     private LoadedModel? _loaded;
-    private CancellationTokenSource? _loading;
+    private readonly Lock _cancelGate = new();
+    private readonly List<Guid> _cancelledBeforeStart = [];
+    private (Guid Id, CancellationTokenSource Source)? _loading;
 
     /// <summary>Path of the loaded model, if any.</summary>
     public string? LoadedModelPath => _loaded?.Path;
@@ -46,11 +48,24 @@ public sealed partial class ModelRuntime(
         await _modelGate.WaitAsync(cancellationToken);
         // CancelLoad stops this load at llama.cpp's next progress callback; stopping the worker does too.
         using var loading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Volatile.Write(ref _loading, loading);
+        var loadId = request.LoadId ?? Guid.NewGuid();
+        lock (_cancelGate)
+        {
+            // Cancelled while it waited for an answer in progress to end.
+            if (_cancelledBeforeStart.Remove(loadId))
+            {
+                loading.Cancel();
+            }
+
+            _loading = (loadId, loading);
+        }
+
         try
         {
+            // A load replaces the model, cancelled or not: the dashboard counts on nothing being loaded after one fails.
             _loaded?.Weights.Dispose();
             _loaded = null;
+            loading.Token.ThrowIfCancellationRequested();
 
             // Batch sizes and flash attention stated, not left to defaults, so the estimate can use the same.
             var parameters = new ModelParams(request.ModelPath)
@@ -113,30 +128,41 @@ public sealed partial class ModelRuntime(
         }
         finally
         {
-            Interlocked.CompareExchange(ref _loading, null, loading);
+            lock (_cancelGate)
+            {
+                _loading = null;
+            }
+
             _modelGate.Release();
         }
     }
 
-    /// <summary>Stops the load in progress, if any (the previous model is already gone); answers whether there was one.</summary>
-    public bool CancelLoad()
+    /// <summary>
+    /// Stops the load <paramref name="loadId"/>: the one in progress, or one that has not started yet (it then ends
+    /// as soon as it starts). Answers whether that load was in progress.
+    /// </summary>
+    public bool CancelLoad(Guid loadId)
     {
-        if (Volatile.Read(ref _loading) is not { } loading)
+        lock (_cancelGate)
         {
-            return false;
-        }
+            if (_loading is { } current && current.Id == loadId)
+            {
+                current.Source.Cancel();
+                return true;
+            }
 
-        try
-        {
-            loading.Cancel();
-            return true;
-        }
-        catch (ObjectDisposedException)
-        {
-            // The load finished meanwhile.
+            // Only the last few are kept: a cancel for a load that never comes must not pile up.
+            _cancelledBeforeStart.Add(loadId);
+            if (_cancelledBeforeStart.Count > RememberedCancels)
+            {
+                _cancelledBeforeStart.RemoveAt(0);
+            }
+
             return false;
         }
     }
+
+    private const int RememberedCancels = 16;
 
     /// <summary>Frees the loaded model once the generation in progress (if any) ends; answers whether one was loaded.</summary>
     public async Task<bool> UnloadAsync(CancellationToken cancellationToken)

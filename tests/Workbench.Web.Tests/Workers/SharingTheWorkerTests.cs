@@ -199,31 +199,31 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_load_stops_the_worker_and_leaves_the_dashboard_in_step_with_it()
     {
-        // ≈ 100 MB, so llama.cpp is still reading tensors when the cancel arrives.
+        // ≈ 100 MB, so llama.cpp is still reading tensors when the cancel arrives right behind the load.
         var large = Path.Combine(_server.DataDirectory, "large.gguf");
         Workbench.Core.DemoModel.DemoModelGenerator.Write(large, Workbench.Core.DemoModel.DemoModelOptions.Large);
         using var cancel = new CancellationTokenSource();
-        Registry.Changed += CancelOnceLoadingReports;
+        Registry.Changed += CancelOnceLoading;
 
         var load = Gateway.LoadModelAsync(new ModelLoadRequest(large, ContextSize: 512), cancel.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
-        Registry.Changed -= CancelOnceLoadingReports;
-        // The gateway held the turn until the worker answered: what the dashboard shows is what the worker holds.
+        Registry.Changed -= CancelOnceLoading;
+        // The gateway held the turn until the worker answered "cancelled": the dashboard shows what the worker holds.
         var worker = Registry.PickWorker()!;
         Assert.Null(worker.Loading);
-        var log = await File.ReadAllTextAsync(Path.Combine(_server.DataDirectory, "logs", "worker.log"));
-        Assert.Contains($"Loading {large} was cancelled", log, StringComparison.Ordinal);
         Assert.Null(worker.LoadedModel);
+        var log = Path.Combine(_server.DataDirectory, "logs", "worker.log");
+        await RealWorkerServer.WaitUntilAsync(
+            () => File.ReadAllText(log).Contains($"Loading {large} was cancelled", StringComparison.Ordinal), "the worker to log the cancelled load");
 
         // And the worker serves the next request.
         var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         Assert.NotEmpty(await TextAsync(Gateway.GenerateAsync(Request(4), new ModelLoadRequest(demo, ContextSize: 512), CancellationToken.None)));
 
-        void CancelOnceLoadingReports()
+        void CancelOnceLoading()
         {
-            // The first progress report from the worker means llama.cpp is reading the file.
-            if (Registry.PickWorker()?.Loading is { Fraction: > 0 })
+            if (Registry.PickWorker()?.Loading?.ModelPath == large)
             {
                 cancel.Cancel();
             }
