@@ -18,10 +18,10 @@ namespace Workbench.Core.Estimation;
 /// <item>output: the logits n_vocab + 2 × n_embd (exact on most shapes, down to −14 % where fragmentation leaves a gap
 /// below the logits).</item>
 /// </list>
-/// With a quantized KV cache (q8_0, q4_0) the buffer moves by up to ±7 % of itself (the K/V conversions change which
-/// tensors are alive together), about ±1.3 % of a generated model's total; the accuracy matrix in the worker's tests
-/// checks totals within 3 % (or 1 MiB) over 7 shapes and 6 settings. A measured load corrects later estimates of the
-/// same model (<see cref="MeasuredCorrection"/>).
+/// With a quantized K cache (q8_0, q4_0; with or without flash attention) one n_embd row moves: the layer peaks hold one
+/// fewer and the output peak one more (measured on all 7 shapes of the worker's accuracy matrix, where it turned misses
+/// of ±7 % of the buffer into the 0.01 MiB rounding). The matrix checks totals within 3 % (or 1 MiB) over 7 shapes and
+/// 6 settings; a measured load corrects later estimates of the same model (<see cref="MeasuredCorrection"/>).
 /// The same graph runs on a GPU, so its buffer follows the same shape; CUDA's buffer differs by alignment and fused
 /// kernels, which is inside the margins above.
 /// </remarks>
@@ -37,6 +37,7 @@ public static class ComputeBufferSize
         ArgumentNullException.ThrowIfNull(shape);
         long ub = shape.MicroBatch;
         var masks = MaskBytes(model, settings, shape);
+        var movedRow = MovedEmbeddingRows(settings);
 
         long maxKv = 0, maxScores = 0;
         for (var layer = 0; layer < model.LayerCount; layer++)
@@ -50,7 +51,7 @@ public static class ComputeBufferSize
             maxScores = Math.Max(maxScores, (long)model.HeadCountPerLayer[layer] * shape.CellsFor(model, layer));
         }
 
-        var attention = masks + ub * FloatBytes * (5 * model.EmbeddingLength + maxKv + (settings.FlashAttention ? 0 : maxScores));
+        var attention = masks + ub * FloatBytes * ((5 - movedRow) * model.EmbeddingLength + maxKv + (settings.FlashAttention ? 0 : maxScores));
 
         var feedForwardRows = 3 * model.FeedForwardLength;
         if (model.ExpertCount > 0)
@@ -60,21 +61,28 @@ public static class ComputeBufferSize
             feedForwardRows = Math.Max(feedForwardRows, 3 * model.ExpertUsedCount * expertFf + 2L * model.ExpertCount);
         }
 
-        var feedForward = masks + ub * FloatBytes * (feedForwardRows + 4 * model.EmbeddingLength);
+        var feedForward = masks + ub * FloatBytes * (feedForwardRows + (4 - movedRow) * model.EmbeddingLength);
         return checked(Math.Max(attention, feedForward));
     }
 
+    /// <summary>Peak of the output layer's graph with an f16 cache: logits for every token of the micro-batch.</summary>
+    public static long OutputPeak(EstimationModel model, ContextShape shape) => OutputPeak(model, RunSettings.Default, shape);
+
     /// <summary>Peak of the output layer's graph: logits for every token of the micro-batch.</summary>
-    public static long OutputPeak(EstimationModel model, ContextShape shape)
+    public static long OutputPeak(EstimationModel model, RunSettings settings, ContextShape shape)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(shape);
-        return checked(shape.MicroBatch * FloatBytes * (model.VocabularySize + 2 * model.EmbeddingLength));
+        return checked(shape.MicroBatch * FloatBytes * (model.VocabularySize + (2 + MovedEmbeddingRows(settings)) * model.EmbeddingLength));
     }
 
     /// <summary>Compute buffer when the whole model runs on the CPU.</summary>
     public static long CpuOnly(EstimationModel model, RunSettings settings, ContextShape shape) =>
-        Math.Max(LayerPeak(model, settings, shape), OutputPeak(model, shape));
+        Math.Max(LayerPeak(model, settings, shape), OutputPeak(model, settings, shape));
+
+    /// <summary>The n_embd row a quantized K cache moves from the layer peaks to the output peak (see the remarks).</summary>
+    private static long MovedEmbeddingRows(RunSettings settings) => settings.KeyCacheType.IsQuantized() ? 1 : 0;
 
     /// <summary>
     /// Host-side buffer of a GPU run (llama.cpp's <c>CUDA_Host compute buffer</c>): the input embeddings, looked up

@@ -109,7 +109,7 @@ public static class MemoryEstimator
         long Compute(long bytes) => correction?.Compute(bytes) ?? bytes;
 
         var layerPeak = Compute(ComputeBufferSize.LayerPeak(model, settings, shape));
-        var outputPeak = Compute(ComputeBufferSize.OutputPeak(model, shape));
+        var outputPeak = Compute(ComputeBufferSize.OutputPeak(model, settings, shape));
         var weightCopy = cpuLayers > 0 && shape.MicroBatch >= OpOffloadMinBatch ? LargestCpuLayerTensor(model, layerDevices) : 0;
 
         var devices = new List<DeviceMemoryEstimate>(gpus.Count);

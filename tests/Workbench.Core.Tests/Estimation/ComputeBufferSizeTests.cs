@@ -80,6 +80,22 @@ public sealed class ComputeBufferSizeTests
         Assert.True(ComputeBufferSize.OutputPeak(model, shape) > ComputeBufferSize.LayerPeak(model, settings, shape));
     }
 
+    [Theory]
+    [InlineData(KvCacheType.Q8_0)]
+    [InlineData(KvCacheType.Q4_0)]
+    public void A_quantized_k_cache_moves_one_embedding_row_from_the_layer_peak_to_the_output_peak(KvCacheType cache)
+    {
+        var model = KnownShapes.Llama3_8BModel;
+        var f16 = new RunSettings { ContextLength = 8192 };
+        var quantized = f16 with { KeyCacheType = cache, ValueCacheType = cache };
+        var shape = ContextShape.Resolve(model, f16);
+        // 512 tokens × 4,096 floats × 4 bytes = 8 MiB.
+        const long row = 8 * ByteSize.MiB;
+
+        Assert.Equal(ComputeBufferSize.LayerPeak(model, f16, shape) - row, ComputeBufferSize.LayerPeak(model, quantized, shape));
+        Assert.Equal(ComputeBufferSize.OutputPeak(model, f16, shape) + row, ComputeBufferSize.OutputPeak(model, quantized, shape));
+    }
+
     [Fact]
     public void Host_inputs_of_a_gpu_run_are_the_embeddings_and_the_f32_mask()
     {

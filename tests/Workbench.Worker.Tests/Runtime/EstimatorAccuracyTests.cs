@@ -124,7 +124,7 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         var weights = Compare("model", estimate.WeightsCpuBytes, reported.Model);
         Compare("KV", estimate.KvCacheCpuBytes, reported.Kv);
         Compare("output", estimate.OutputBufferBytes, reported.Output);
-        Compare("compute", estimate.ComputeCpuBytes, reported.Compute);
+        var compute = Compare("compute", estimate.ComputeCpuBytes, reported.Compute);
         var total = Compare("total", estimate.TotalRamBytes, reportedTotal);
 
         // Weights, KV cache and logits follow exact formulas: only llama.cpp's rounding to 0.01 MiB per buffer remains.
@@ -135,6 +135,13 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         // within 3 %, or 1 MiB where the whole model is only a few MiB.
         Assert.True(Math.Abs(total) <= 0.03 || Math.Abs(estimate.TotalRamBytes - reportedTotal) <= ByteSize.MiB,
             $"total off by {total:P2} ({(estimate.TotalRamBytes - reportedTotal) / ByteSize.MiB:F2} MiB)");
+        if (reportedTotal >= 16 * ByteSize.MiB)
+        {
+            // Past the smallest shape, where ggml-alloc fits rows into gaps the formulas cannot see, the compute buffer
+            // itself is within 2 % and the total within the 2 % the issue sets for a full GPU offload.
+            Assert.InRange(Math.Abs(compute), 0, 0.02);
+            Assert.InRange(Math.Abs(total), 0, 0.02);
+        }
     }
 
     [Theory]
@@ -159,9 +166,9 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         var raw = Compare("raw", MemoryEstimator.Estimate(estimationModel, settings with { ContextLength = appliedAt }, []).TotalRamBytes, reportedTotal);
         var corrected = Compare("corrected", MemoryEstimator.Estimate(estimationModel, settings with { ContextLength = appliedAt, Correction = correction }, []).TotalRamBytes, reportedTotal);
 
-        // Where the compute miss is proportional (mqa-small: 3.3 % → 0.2 %; gqa-8-layers: 0.9 % → 0.3 %) the correction
-        // removes most of it; where its sign changes with the context (wide, q8_0: −6 % of compute at 4k, +2 % at 8k)
-        // it can cost up to the learned miss, so the promise is the goal, not always closer.
+        // Where the formulas miss in proportion (mqa-small's allocator gaps: 3.3 % → −0.2 %) the correction removes most
+        // of the miss; where they are already within llama.cpp's 0.01 MiB rounding (the others) it can only add that
+        // rounding, so the promise is the goal, not always closer.
         Assert.True(Math.Abs(corrected) <= Math.Max(Math.Abs(raw), 0.015) && Math.Abs(corrected) <= 0.03, $"corrected {corrected:P2} vs formulas {raw:P2}");
     }
 
