@@ -31,6 +31,9 @@ public sealed class WorkerActivityLog(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly LinkedList<WorkerActivitySpan> _spans = new();
 
+    /// <summary>Raised when a span starts or ends, so a "what is it doing now" label need not wait for the next sample.</summary>
+    public event Action? Changed;
+
     /// <summary>Starts a span; dispose the result to end it (idempotent).</summary>
     public IDisposable Begin(string host, WorkerActivity activity)
     {
@@ -44,6 +47,7 @@ public sealed class WorkerActivityLog(TimeProvider time)
             }
         }
 
+        Changed?.Invoke();
         return new Ending(this, node);
     }
 
@@ -73,12 +77,19 @@ public sealed class WorkerActivityLog(TimeProvider time)
 
     private void Close(LinkedListNode<WorkerActivitySpan> node)
     {
+        bool closed;
         lock (_gate)
         {
-            if (node.List is not null && node.Value.End is null)
+            closed = node.List is not null && node.Value.End is null;
+            if (closed)
             {
                 node.Value = node.Value with { End = time.GetUtcNow() };
             }
+        }
+
+        if (closed)
+        {
+            Changed?.Invoke();
         }
     }
 

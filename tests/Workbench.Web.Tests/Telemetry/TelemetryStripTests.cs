@@ -16,6 +16,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
     private readonly BunitContext _context = new();
     private readonly TelemetryStore _store = new(Options.Create(new TelemetryOptions { SubscriberThrottleMs = 10 }), TimeProvider.System);
     private readonly WorkerRegistry _registry = new(TimeProvider.System);
+    private readonly WorkerActivityLog _activity = new(TimeProvider.System);
 
     public Task InitializeAsync()
     {
@@ -24,7 +25,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         _context.Services.AddSingleton(_store);
         _context.Services.AddSingleton(_registry);
         _context.Services.AddSingleton(TimeProvider.System);
-        _context.Services.AddSingleton(new WorkerActivityLog(TimeProvider.System));
+        _context.Services.AddSingleton(_activity);
         _context.Services.AddSingleton(new Workbench.Web.Estimation.LoadedModelEstimates(new Workbench.Web.Library.LibraryIndex(), new Workbench.Web.Estimation.EstimationModelSource()));
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         _registry.Register("c1", new WorkerRegistration("w1", "box", 1, "Cpu", "0.1.0", null));
@@ -63,6 +64,20 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         var strip = _context.Render<TelemetryStrip>();
 
         Assert.Equal("VRAM 3.0 / 24.0 GB", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void The_activity_label_follows_a_generation_as_it_starts_and_ends_without_waiting_for_a_sample()
+    {
+        _store.Add("box", new TelemetrySample(DateTimeOffset.UtcNow, [], 5, 16L << 30, 12L << 30, 1L << 30));
+        var strip = _context.Render<TelemetryStrip>();
+        Assert.Equal("idle", strip.Find("[data-testid=strip-activity]").TextContent.Trim());
+
+        var generating = _activity.Begin("box", WorkerActivity.Generating);
+        strip.WaitForAssertion(() => Assert.Equal("generating", strip.Find("[data-testid=strip-activity]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+
+        generating.Dispose();
+        strip.WaitForAssertion(() => Assert.Equal("idle", strip.Find("[data-testid=strip-activity]").TextContent.Trim()), TimeSpan.FromSeconds(5));
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
