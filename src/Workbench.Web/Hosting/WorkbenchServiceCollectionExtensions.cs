@@ -43,6 +43,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerRegistry>();
         services.TryAddSingleton<WorkerTurns>();
         services.TryAddSingleton<WorkerActivityLog>();
+        services.TryAddSingleton<Workbench.Web.Estimation.MeasuredSpeeds>();
         services.TryAddSingleton<WorkerGateway>();
         services.TryAddSingleton<ModelKeepAlive>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());

@@ -15,6 +15,7 @@ public sealed partial class WorkerGateway(
     WorkerRegistry registry,
     WorkerTurns turns,
     Telemetry.WorkerActivityLog activity,
+    Estimation.MeasuredSpeeds speeds,
     ILogger<WorkerGateway> logger)
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
@@ -170,6 +171,11 @@ public sealed partial class WorkerGateway(
                 }
 
                 finished = chunk.Completion is not null;
+                if (chunk.Completion is { } done && registry.Find(worker.ConnectionId)?.LoadedModel?.ModelPath is { } modelPath)
+                {
+                    speeds.Record(worker.Registration.HostName, modelPath, done);
+                }
+
                 yield return chunk;
                 if (finished)
                 {

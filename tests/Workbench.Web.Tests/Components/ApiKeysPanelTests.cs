@@ -37,6 +37,7 @@ public sealed class ApiKeysPanelTests : IAsyncLifetime
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<WorkerTurns>();
         services.AddSingleton<Workbench.Web.Telemetry.WorkerActivityLog>();
+        services.AddSingleton<Workbench.Web.Estimation.MeasuredSpeeds>();
         services.AddSingleton<WorkerGateway>();
         services.AddSingleton(Options.Create(new Workbench.Web.Security.AccessOptions()));
         services.AddSingleton<Workbench.Web.Estimation.EstimationModelSource>();

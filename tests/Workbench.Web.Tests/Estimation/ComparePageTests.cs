@@ -19,6 +19,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("workbench-compare-");
     private readonly WorkerRegistry _workers = new(TimeProvider.System);
     private LoadMeasurements _measurements = null!;
+    private readonly MeasuredSpeeds _speeds = new();
 
     public Task InitializeAsync()
     {
@@ -36,6 +37,7 @@ public sealed class ComparePageTests : IAsyncLifetime
         _measurements = TestLoadMeasurements.Create(_workers, library, source, _temp.CreateSubdirectory("data"));
         _context.Services.AddSingleton(_measurements);
         _context.Services.AddSingleton(new LibraryFit(_workers, source, _measurements));
+        _context.Services.AddSingleton(_speeds);
         return Task.CompletedTask;
     }
 
@@ -61,15 +63,15 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_smaller_kv_cache_lowers_the_memory_needed_at_long_context()
+    public async Task A_smaller_kv_cache_lowers_the_memory_needed_at_long_context()
     {
         var page = _context.Render<Compare>();
         var before = LastCellText(page);
 
         var select = page.FindComponent<MudBlazor.MudSelect<Workbench.Core.Estimation.KvCacheType>>();
-        page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.KvCacheType.Q4_0));
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.KvCacheType.Q4_0));
 
-        Assert.NotEqual(before, LastCellText(page));
+        page.WaitForAssertion(() => Assert.NotEqual(before, LastCellText(page)));
     }
 
     [Fact]
@@ -107,7 +109,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void After_the_model_was_loaded_its_measured_buffers_correct_every_cell_until_switched_off()
+    public async Task After_the_model_was_loaded_its_measured_buffers_correct_every_cell_until_switched_off()
     {
         var page = _context.Render<Compare>();
         Assert.Empty(page.FindAll("[data-testid=compare-correction]"));
@@ -128,9 +130,39 @@ public sealed class ComparePageTests : IAsyncLifetime
         Assert.NotEqual(formulasOnly, corrected);
 
         var toggle = page.FindComponents<MudBlazor.MudSwitch<bool>>().Single(c => c.Instance.Label == "Correct by the measured load");
-        page.InvokeAsync(() => toggle.Instance.ValueChanged.InvokeAsync(false));
+        await page.InvokeAsync(() => toggle.Instance.ValueChanged.InvokeAsync(false));
 
-        Assert.Equal(formulasOnly, LastCellText(page));
+        page.WaitForAssertion(() => Assert.Equal(formulasOnly, LastCellText(page)));
+    }
+
+    [Fact]
+    public void Once_the_file_has_answered_here_its_row_shows_the_measured_speed_beside_the_expected_range()
+    {
+        ReportCpuOnlyWorker();
+        var page = _context.Render<Compare>();
+        Assert.Empty(page.FindAll("[data-testid=breakdown-measured-speed]"));
+
+        var path = Path.Combine(_temp.FullName, "big.gguf");
+        _speeds.Record("box", path, new GenerationCompletion(GenerationOutcome.Completed, null, 10, 65, 0, 2000, 4096));
+        // Another choice and back recomputes the selected cell (the user's own quant at 4k) on this machine's CPU.
+        page.Find("[data-testid=gpu-none]").Click();
+        page.Find("[data-testid=gpu-cpu]").Click();
+
+        Assert.Contains("Expected decode speed", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Measured here: 32 tokens/s, the median of 1 answer", page.Find("[data-testid=breakdown-measured-speed]").TextContent, StringComparison.Ordinal);
+    }
+
+    private void ReportCpuOnlyWorker()
+    {
+        _workers.Register("c1", new WorkerRegistration("w", "box", 7, "Cpu", "1.0", null));
+        _workers.SetHardware("c1", new HardwareSnapshot
+        {
+            HostName = "box",
+            CapturedAt = DateTimeOffset.UnixEpoch,
+            Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
+            Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 24L << 30 },
+            Software = new SoftwareInfo("Linux", ".NET 10", "Cpu"),
+        });
     }
 
     private LibraryIndex Library() => _context.Services.GetRequiredService<LibraryIndex>();

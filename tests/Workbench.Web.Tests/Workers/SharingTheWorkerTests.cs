@@ -231,6 +231,25 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_answer_through_the_gateway_adds_to_the_measured_speed_of_its_model_on_its_host()
+    {
+        var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        await LoadDemoModelAsync();
+        GenerationCompletion? done = null;
+
+        await foreach (var chunk in Gateway.GenerateAsync(Request(48), CancellationToken.None))
+        {
+            done = chunk.Completion ?? done;
+        }
+
+        var host = Registry.PickWorker()!.Registration.HostName;
+        var measured = _server.Services.GetRequiredService<MeasuredSpeeds>().For(host, demo);
+        Assert.NotNull(measured);
+        Assert.Equal(1, measured.Answers);
+        Assert.Equal(done!.TokensPerSecond, measured.MedianTokensPerSecond);
+    }
+
+    [Fact]
     public async Task Asking_for_a_longer_window_reloads_the_model_and_a_shorter_one_keeps_it()
     {
         var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;

@@ -25,6 +25,7 @@ public sealed partial class Compare : IDisposable
     private (EstimationModel Model, IReadOnlyList<QuantizationOption> Options)? _described;
     private string? _problem;
     private MeasuredLoad? _measured;
+    private MeasuredSpeed? _measuredSpeed;
     private bool _applyMeasured = true;
 
     [Inject] public required LibraryIndex Library { get; init; }
@@ -34,6 +35,8 @@ public sealed partial class Compare : IDisposable
     [Inject] public required LibraryFit Fit { get; init; }
 
     [Inject] public required LoadMeasurements Measurements { get; init; }
+
+    [Inject] public required MeasuredSpeeds Speeds { get; init; }
 
     private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
@@ -140,6 +143,7 @@ public sealed partial class Compare : IDisposable
         if (_selected is not { } selected)
         {
             _breakdown = null;
+            _measuredSpeed = null;
             return;
         }
 
@@ -149,6 +153,10 @@ public sealed partial class Compare : IDisposable
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var ramSpeed = SelectedGpu.Detected ? Fit.Budget()?.RamBytesPerSecond : null;
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, ramSpeed);
+        // What this very file reached on this machine, once it has answered: only comparable to its own row.
+        _measuredSpeed = SelectedGpu.Detected && IsLocal(selected.Row) && _model is not null && Fit.Budget() is { } budget
+            ? Speeds.For(budget.HostName, _model.PrimaryPath)
+            : null;
     }
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
