@@ -55,14 +55,28 @@ public sealed partial class WorkerGateway(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stop the worker too, and hold the turn until it answers, so nobody is handed a worker still loading.
-            await client.CancelLoad(loadId);
-            var settled = await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None);
-            registry.SetLoadedModel(connectionId, settled.Succeeded ? settled : null);
+            await SettleCancelledLoadAsync(client, connectionId, loadId, answer);
             throw;
         }
 
         registry.SetLoadedModel(connectionId, result.Succeeded ? result : null);
         return result;
+    }
+
+    private async Task SettleCancelledLoadAsync(IWorkerClient client, string connectionId, Guid loadId, Task<ModelLoadResult> answer)
+    {
+        try
+        {
+            await client.CancelLoad(loadId);
+            var settled = await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None);
+            registry.SetLoadedModel(connectionId, settled.Succeeded ? settled : null);
+        }
+        catch (Exception ex) when (ex is IOException or HubException or InvalidOperationException or TimeoutException)
+        {
+            // The worker went away or did not stop: what it holds is unknown, so the dashboard shows nothing loaded.
+            LogCancelledLoadUnsettled(logger, ex, connectionId);
+            registry.SetLoadedModel(connectionId, null);
+        }
     }
 
     private async Task<ModelLoadResult> LoadWithinTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
@@ -253,6 +267,9 @@ public sealed partial class WorkerGateway(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the worker to cancel {RequestId}")]
     private static partial void LogCancelFailed(ILogger logger, Exception exception, Guid requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cancelled load on {ConnectionId} did not settle; showing no model loaded")]
+    private static partial void LogCancelledLoadUnsettled(ILogger logger, Exception exception, string connectionId);
 
     /// <summary>Stands for a turn that was never granted (cancelled while waiting).</summary>
     private sealed class NoTurn : IAsyncDisposable
