@@ -15,7 +15,9 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
             return ChatModelState.NoWorker;
         }
 
-        if (worker.LoadedModel is { ModelPath: { } loaded } model && (modelPath is null || (loaded == modelPath && model.ContextSize >= planner.ContextFor(modelPath, contextSize))))
+        // The gateway's own rule, so what this says is what an answer will do.
+        if (worker.LoadedModel is { ModelPath: not null } loaded
+            && (modelPath is null || !WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(modelPath, planner.ContextFor(modelPath, contextSize)))))
         {
             return ChatModelState.Ready;
         }

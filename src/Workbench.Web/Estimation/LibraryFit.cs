@@ -12,8 +12,8 @@ namespace Workbench.Web.Estimation;
 /// </summary>
 public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource source, LoadMeasurements measurements)
 {
-    /// <summary>The context the badge assumes: what most chats use.</summary>
-    public const int DefaultContext = 4096;
+    /// <summary>The context the badge assumes: the one chat loads with unless the user picks another.</summary>
+    public const int DefaultContext = LoadPlanner.DefaultContext;
 
     private readonly ConcurrentDictionary<(string Id, string? Fingerprint, long Vram, long? Ram, MeasuredCorrection? Correction, int Context), FitVerdict?> _cache = new();
 
@@ -35,8 +35,7 @@ public sealed class LibraryFit(WorkerRegistry workers, EstimationModelSource sou
 
         var gpu = budget.Gpus.Count > 0 ? budget.Gpus[0] : null;
         var correction = measurements.CorrectionFor(model);
-        var wanted = context ?? DefaultContext;
-        var tokens = model.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(wanted, max) : wanted;
+        var tokens = LoadPlanner.ContextFor(model, context);
         return _cache.GetOrAdd((model.Id, model.Fingerprint, gpu?.FreeBytes ?? 0, budget.AvailableRamBytes, correction, tokens), _ =>
         {
             if (source.For(model).Model is not { } estimation)

@@ -24,10 +24,13 @@ public sealed class LoadPlanner(WorkerRegistry workers, LibraryIndex library, Es
             : CommonContexts;
 
     /// <summary>The context a load will use: the choice (or <see cref="DefaultContext"/>) capped at the model's maximum.</summary>
-    public int ContextFor(string modelPath, int? requested)
+    public int ContextFor(string modelPath, int? requested) => ContextFor(library.FindByPath(modelPath), requested);
+
+    /// <summary>The same for a known model (null: not in the library, so nothing caps the choice).</summary>
+    public static int ContextFor(Workbench.Core.Library.ModelDescriptor? model, int? requested)
     {
         var context = requested ?? DefaultContext;
-        return library.FindByPath(modelPath)?.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(context, max) : context;
+        return model?.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(context, max) : context;
     }
 
     /// <summary>The load request for <paramref name="modelPath"/> on the chat worker.</summary>

@@ -77,17 +77,8 @@ public sealed class ComparePageTests : IAsyncLifetime
     [Fact]
     public void The_detected_gpu_is_chosen_first_and_a_cell_explains_its_parts_and_speed()
     {
-        _workers.Register("c1", new WorkerRegistration("w", "box", 7, "Cuda12", "1.0", null));
-        _workers.SetHardware("c1", new HardwareSnapshot
-        {
-            HostName = "box",
-            CapturedAt = DateTimeOffset.UnixEpoch,
-            Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
-            Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 24L << 30 },
-            Software = new SoftwareInfo("Linux", ".NET 10", "Cuda12"),
-            // 8 GiB free, 1 GHz memory clock on a 256-bit bus: 64 GB/s theoretical.
-            Gpus = [new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = 8L << 30, MaxMemoryClockMhz = 1000, MemoryBusWidthBits = 256 }],
-        });
+        // 8 GiB free, 1 GHz memory clock on a 256-bit bus: 64 GB/s theoretical.
+        ReportWorker("Cuda12", new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = 8L << 30, MaxMemoryClockMhz = 1000, MemoryBusWidthBits = 256 });
 
         var page = _context.Render<Compare>();
 
@@ -138,7 +129,7 @@ public sealed class ComparePageTests : IAsyncLifetime
     [Fact]
     public void Once_the_file_has_answered_here_its_row_shows_the_measured_speed_beside_the_expected_range()
     {
-        ReportCpuOnlyWorker();
+        ReportWorker("Cpu");
         var page = _context.Render<Compare>();
         Assert.Empty(page.FindAll("[data-testid=breakdown-measured-speed]"));
 
@@ -152,16 +143,18 @@ public sealed class ComparePageTests : IAsyncLifetime
         Assert.Contains("Measured here: 32 tokens/s, the median of 1 answer", page.Find("[data-testid=breakdown-measured-speed]").TextContent, StringComparison.Ordinal);
     }
 
-    private void ReportCpuOnlyWorker()
+    /// <summary>A worker on host "box" reports 8 threads, 24 GiB of free RAM and <paramref name="gpus"/>.</summary>
+    private void ReportWorker(string backend, params GpuInfo[] gpus)
     {
-        _workers.Register("c1", new WorkerRegistration("w", "box", 7, "Cpu", "1.0", null));
+        _workers.Register("c1", new WorkerRegistration("w", "box", 7, backend, "1.0", null));
         _workers.SetHardware("c1", new HardwareSnapshot
         {
             HostName = "box",
             CapturedAt = DateTimeOffset.UnixEpoch,
             Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
             Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 24L << 30 },
-            Software = new SoftwareInfo("Linux", ".NET 10", "Cpu"),
+            Software = new SoftwareInfo("Linux", ".NET 10", backend),
+            Gpus = gpus,
         });
     }
 

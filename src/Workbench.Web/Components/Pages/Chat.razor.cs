@@ -60,16 +60,21 @@ public sealed partial class Chat : IDisposable
             Session.ModelPath ?? Workers.PickWorker()?.LoadedModel?.ModelPath,
             Session.Messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
 
-    private Workbench.Core.Conversations.KvCacheTurn? KvTurnOf(ChatMessage message, IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> turns)
+    /// <summary>Each answer's entry of <paramref name="turns"/>, which are numbered by the answer's place among the answers.</summary>
+    private Dictionary<ChatMessage, Workbench.Core.Conversations.KvCacheTurn> KvTurnsByAnswer(IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> turns)
     {
-        if (message.Role != "assistant" || turns.Count == 0)
+        var byNumber = turns.ToDictionary(t => t.Turn);
+        var byAnswer = new Dictionary<ChatMessage, Workbench.Core.Conversations.KvCacheTurn>(ReferenceEqualityComparer.Instance);
+        var number = 0;
+        foreach (var answer in Session.Messages.Where(m => m.Role == "assistant"))
         {
-            return null;
+            if (byNumber.TryGetValue(++number, out var turn))
+            {
+                byAnswer[answer] = turn;
+            }
         }
 
-        // Turns are numbered by the answer's position among the assistant messages.
-        var answer = Session.Messages.Where(m => m.Role == "assistant").TakeWhile(m => !ReferenceEquals(m, message)).Count() + 1;
-        return turns.FirstOrDefault(t => t.Turn == answer);
+        return byAnswer;
     }
 
     /// <summary>Said before loading: the estimator thinks the chosen model will not fit this machine at the context chat loads with.</summary>

@@ -151,12 +151,10 @@ public sealed partial class Compare : IDisposable
         var quantModel = selected.Row.Option.Model;
         var settings = Settings() with { ContextLength = selected.Cell.ContextLength };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
-        var ramSpeed = SelectedGpu.Detected ? Fit.Budget()?.RamBytesPerSecond : null;
-        _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, ramSpeed);
+        var budget = SelectedGpu.Detected ? Fit.Budget() : null;
+        _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         // What this very file reached on this machine, once it has answered: only comparable to its own row.
-        _measuredSpeed = SelectedGpu.Detected && IsLocal(selected.Row) && _model is not null && Fit.Budget() is { } budget
-            ? Speeds.For(budget.HostName, _model.PrimaryPath)
-            : null;
+        _measuredSpeed = budget is not null && IsLocal(selected.Row) && _model is not null ? Speeds.For(budget.HostName, _model.PrimaryPath) : null;
     }
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
