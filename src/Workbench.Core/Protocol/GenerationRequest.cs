@@ -37,4 +37,5 @@ public sealed record SamplingSettings
 /// <param name="RequestId">Id that ties the streamed chunks to this request.</param>
 /// <param name="Messages">The conversation so far, oldest first.</param>
 /// <param name="Sampling">Sampling settings.</param>
-public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling);
+/// <param name="ModelPath">The resident model that answers; null: the one used most recently.</param>
+public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling, string? ModelPath = null);

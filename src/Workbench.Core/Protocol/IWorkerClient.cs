@@ -3,11 +3,20 @@ namespace Workbench.Core.Protocol;
 /// <summary>What the web host can ask of a connected worker (server → worker calls over SignalR).</summary>
 public interface IWorkerClient
 {
-    /// <summary>Loads a model, replacing any loaded one; the worker answers when it is ready or has failed.</summary>
+    /// <summary>
+    /// Loads a model beside the resident ones (replacing only the same file loaded with other settings); the worker
+    /// answers when it is ready or has failed. Which models stay resident is the dashboard's decision.
+    /// </summary>
     Task<ModelLoadResult> LoadModel(ModelLoadRequest request);
 
-    /// <summary>Unloads the loaded model to free its memory; answers whether a model was loaded.</summary>
-    Task<bool> UnloadModel();
+    /// <summary>
+    /// Unloads <paramref name="modelPath"/> (null: every resident model) once its answers in progress end; answers
+    /// whether anything was unloaded.
+    /// </summary>
+    Task<bool> UnloadModel(string? modelPath);
+
+    /// <summary>Embeds texts with a resident model.</summary>
+    Task<EmbeddingResult> Embed(EmbeddingRequest request);
 
     /// <summary>
     /// Stops the load named <paramref name="loadId"/>, in progress or not yet started; its <see cref="LoadModel"/> call

@@ -2,10 +2,18 @@ namespace Workbench.Core.Protocol;
 
 /// <summary>Asks a worker to load a model file.</summary>
 /// <param name="ModelPath">Path of the GGUF file on the worker's host.</param>
-/// <param name="ContextSize">Context length in tokens.</param>
+/// <param name="ContextSize">Context length in tokens of each sequence: what one conversation can hold.</param>
 /// <param name="GpuLayers">Layers to offload to the GPU (0 on the CPU backend).</param>
 /// <param name="LoadId">Names this load for <c>CancelLoad</c>; the dashboard sets one on every load it sends.</param>
-public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0, Guid? LoadId = null);
+/// <param name="ParallelSequences">
+/// Answers decoded together (llama.cpp's n_seq_max). llama.cpp divides its context evenly among them, so the worker
+/// makes a context of <paramref name="ContextSize"/> × this many tokens and every sequence still gets the full window.
+/// </param>
+public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0, Guid? LoadId = null, int ParallelSequences = 1)
+{
+    /// <summary>llama.cpp's n_ctx for this load: every sequence's window together.</summary>
+    public int TotalContext => checked(ContextSize * Math.Max(1, ParallelSequences));
+}
 
 /// <summary>Outcome of a load.</summary>
 /// <param name="Succeeded">Whether the model is now loaded.</param>
@@ -19,6 +27,9 @@ public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, 
 /// <param name="MicroBatchSize">The micro-batch the context was made with (the compute buffer scales with it).</param>
 /// <param name="FlashAttention">Whether flash attention was on.</param>
 /// <param name="GpuLayers">Layers llama.cpp put on GPUs as requested (-ngl); 0 when nothing went to a GPU.</param>
+/// <param name="ParallelSequences">Answers this model decodes together; <paramref name="ContextSize"/> is each one's window.</param>
+/// <param name="Threads">CPU threads llama.cpp decodes with.</param>
+/// <param name="BatchThreads">CPU threads llama.cpp processes prompts with.</param>
 public sealed record ModelLoadResult(
     bool Succeeded,
     string? Error,
@@ -30,7 +41,10 @@ public sealed record ModelLoadResult(
     LlamaBuffers? Buffers = null,
     int MicroBatchSize = 0,
     bool FlashAttention = false,
-    int GpuLayers = 0)
+    int GpuLayers = 0,
+    int ParallelSequences = 1,
+    int Threads = 0,
+    int BatchThreads = 0)
 {
     /// <summary>A failed load with its reason.</summary>
     public static ModelLoadResult Failed(string error) => new(false, error, null, 0, 0, 0, 0);

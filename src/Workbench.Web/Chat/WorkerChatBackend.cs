@@ -16,7 +16,8 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
         }
 
         // The gateway's own rule, so what this says is what an answer will do.
-        if (worker.LoadedModel is { ModelPath: not null } loaded
+        var loaded = modelPath is null ? worker.LoadedModel : worker.FindResident(modelPath)?.Load;
+        if (loaded is { ModelPath: not null }
             && (modelPath is null || !WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(modelPath, planner.ContextFor(modelPath, contextSize)))))
         {
             return ChatModelState.Ready;

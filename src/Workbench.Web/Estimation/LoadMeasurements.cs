@@ -15,7 +15,7 @@ namespace Workbench.Web.Estimation;
 public sealed partial class LoadMeasurements : BackgroundService
 {
     private readonly ConcurrentDictionary<string, MeasuredLoad> _byModel = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, object> _compared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Connection, string Path), object> _compared = new();
     private readonly Channel<MeasuredLoad> _unsaved = Channel.CreateUnbounded<MeasuredLoad>(new UnboundedChannelOptions { SingleReader = true });
     private readonly WorkerRegistry _workers;
     private readonly LibraryIndex _library;
@@ -98,28 +98,36 @@ public sealed partial class LoadMeasurements : BackgroundService
         var added = false;
         foreach (var worker in _workers.Workers)
         {
-            if (worker.LoadedModel is not { Buffers: { } buffers, ModelPath: { } path } loaded
-                || (_compared.TryGetValue(worker.ConnectionId, out var seen) && ReferenceEquals(seen, loaded))
-                || _library.FindByPath(path) is not { } descriptor
-                || _estimates.For(worker) is not { } estimate)
+            foreach (var resident in worker.Resident)
             {
-                continue;
+                added |= Compare(worker, resident.Load);
             }
-
-            _compared[worker.ConnectionId] = loaded;
-            var comparison = LoadComparison.Of(estimate, buffers);
-            var load = new MeasuredLoad(
-                descriptor.Id, descriptor.Fingerprint, _time.GetUtcNow(), loaded.ContextSize, loaded.MicroBatchSize, loaded.FlashAttention,
-                comparison.Estimated, comparison.Measured);
-            _byModel[descriptor.Id] = load;
-            _unsaved.Writer.TryWrite(load);
-            added = true;
         }
 
         if (added)
         {
             Changed?.Invoke();
         }
+    }
+
+    private bool Compare(ConnectedWorker worker, Core.Protocol.ModelLoadResult loaded)
+    {
+        if (loaded is not { Buffers: { } buffers, ModelPath: { } path }
+            || (_compared.TryGetValue((worker.ConnectionId, path), out var seen) && ReferenceEquals(seen, loaded))
+            || _library.FindByPath(path) is not { } descriptor
+            || _estimates.For(worker, loaded) is not { } estimate)
+        {
+            return false;
+        }
+
+        _compared[(worker.ConnectionId, path)] = loaded;
+        var comparison = LoadComparison.Of(estimate, buffers);
+        var load = new MeasuredLoad(
+            descriptor.Id, descriptor.Fingerprint, _time.GetUtcNow(), loaded.ContextSize, loaded.MicroBatchSize, loaded.FlashAttention,
+            comparison.Estimated, comparison.Measured);
+        _byModel[descriptor.Id] = load;
+        _unsaved.Writer.TryWrite(load);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the stored load measurements; estimates use the formulas alone until models are loaded again.")]

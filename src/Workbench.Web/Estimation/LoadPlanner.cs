@@ -10,8 +10,16 @@ namespace Workbench.Web.Estimation;
 /// for) and, on a worker with a GPU backend, with as many layers on its GPUs as the estimator says fit (llama.cpp's
 /// <c>--fit</c> idea, from the worker's detected free VRAM and the model's measured correction).
 /// </summary>
-public sealed class LoadPlanner(WorkerRegistry workers, LibraryIndex library, EstimationModelSource source, LoadMeasurements measurements)
+public sealed class LoadPlanner(
+    WorkerRegistry workers,
+    LibraryIndex library,
+    EstimationModelSource source,
+    LoadMeasurements measurements,
+    Microsoft.Extensions.Options.IOptionsMonitor<RuntimeOptions> runtime)
 {
+    /// <summary>Parallel sequences when the setting leaves it open: llama-server's default.</summary>
+    public const int DefaultParallelSequences = 4;
+
     /// <summary>The context chat loads with unless the user picks another: what most conversations need.</summary>
     public const int DefaultContext = 4096;
 
@@ -33,32 +41,71 @@ public sealed class LoadPlanner(WorkerRegistry workers, LibraryIndex library, Es
         return model?.Architecture.MaxContextLength is > 0 and var max ? (int)Math.Min(context, max) : context;
     }
 
-    /// <summary>The load request for <paramref name="modelPath"/> on the chat worker.</summary>
+    /// <summary>
+    /// The load request for <paramref name="modelPath"/> on the chat worker: the context per sequence, the parallel
+    /// sequences (the setting, else 4 lowered to 2 or 1 while 4 windows would not fit), and the GPU layers that fit.
+    /// </summary>
     public ModelLoadRequest Plan(string modelPath, int? contextSize)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         var context = ContextFor(modelPath, contextSize);
-        return new ModelLoadRequest(modelPath, context, GpuLayersFor(modelPath, context));
+        var sequences = runtime.CurrentValue.ParallelSequences ?? AutoSequences(modelPath, context);
+        return new ModelLoadRequest(modelPath, context, Estimate(modelPath, context, sequences)?.GpuLayers ?? 0, ParallelSequences: sequences);
     }
 
-    private int GpuLayersFor(string modelPath, int context)
+    /// <summary>What <paramref name="request"/> will take from its worker's memory budget; null when the model cannot be estimated.</summary>
+    public long? Footprint(ModelLoadRequest request, ConnectedWorker worker)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(worker);
+        return Estimate(request.ModelPath, request.ContextSize, request.ParallelSequences, request.GpuLayers) is { } estimate
+            ? WorkerMemoryBudget.Footprint(estimate, WorkerMemoryBudget.UsesGpu(worker))
+            : null;
+    }
+
+    private int AutoSequences(string modelPath, int context)
+    {
+        if (workers.PickWorker() is not { } worker || WorkerMemoryBudget.Bytes(worker, runtime.CurrentValue) is not { } budget
+            || Estimate(modelPath, context, 1) is not { } single)
+        {
+            return DefaultParallelSequences;
+        }
+
+        var usesGpu = WorkerMemoryBudget.UsesGpu(worker);
+        foreach (var sequences in (ReadOnlySpan<int>)[DefaultParallelSequences, 2])
+        {
+            // More windows must neither push layers off the GPU nor overflow the budget.
+            if (Estimate(modelPath, context, sequences) is { } estimate
+                && estimate.GpuLayers >= single.GpuLayers
+                && WorkerMemoryBudget.Footprint(estimate, usesGpu) <= budget)
+            {
+                return sequences;
+            }
+        }
+
+        return 1;
+    }
+
+    // The estimate for a load on the chat worker, with the model's measured correction; GPU layers chosen when null.
+    private MemoryEstimate? Estimate(string modelPath, int context, int sequences, int? gpuLayers = null)
+    {
+        if (library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model)
+        {
+            return null;
+        }
+
         // A CPU build of llama.cpp ignores GPU layers; so does a worker that found no GPU.
-        if (workers.PickWorker() is not { Hardware: { } hardware } worker
-            || string.Equals(worker.Registration.Backend, "Cpu", StringComparison.OrdinalIgnoreCase)
-            || library.FindByPath(modelPath) is not { } descriptor
-            || source.For(descriptor).Model is not { } model)
+        var worker = workers.PickWorker();
+        var gpus = worker is { Hardware: { } hardware } && WorkerMemoryBudget.UsesGpu(worker)
+            ? DetectedBudget.From(hardware, worker.Registration.ProcessId).Gpus
+            : [];
+        var settings = RunSettings.Default with
         {
-            return 0;
-        }
-
-        var gpus = DetectedBudget.From(hardware, worker.Registration.ProcessId).Gpus;
-        if (gpus.Count == 0)
-        {
-            return 0;
-        }
-
-        var settings = RunSettings.Default with { ContextLength = context, GpuLayers = null, Correction = measurements.CorrectionFor(descriptor) };
-        return MemoryEstimator.Estimate(model, settings, gpus).GpuLayers;
+            ContextLength = checked(context * sequences),
+            ParallelSequences = sequences,
+            GpuLayers = gpus.Count == 0 ? 0 : gpuLayers,
+            Correction = measurements.CorrectionFor(descriptor),
+        };
+        return MemoryEstimator.Estimate(model, settings, gpus);
     }
 }

@@ -18,7 +18,15 @@ public sealed class LoadedModelEstimates(LibraryIndex library, EstimationModelSo
     public MemoryEstimate? For(ConnectedWorker worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        if (worker.LoadedModel is not { Succeeded: true, ModelPath: { } path } loaded)
+        return worker.LoadedModel is { } loaded ? For(worker, loaded) : null;
+    }
+
+    /// <summary>The estimate, at the settings it was loaded with, for one of <paramref name="worker"/>'s resident models.</summary>
+    public MemoryEstimate? For(ConnectedWorker worker, ModelLoadResult loaded)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(loaded);
+        if (loaded is not { Succeeded: true, ModelPath: { } path })
         {
             return null;
         }
@@ -38,7 +46,9 @@ public sealed class LoadedModelEstimates(LibraryIndex library, EstimationModelSo
             : [];
         var settings = RunSettings.Default with
         {
-            ContextLength = loaded.ContextSize,
+            // Every sequence's window together: llama.cpp's n_ctx.
+            ContextLength = loaded.ContextSize * Math.Max(1, loaded.ParallelSequences),
+            ParallelSequences = Math.Max(1, loaded.ParallelSequences),
             MicroBatchSize = loaded.MicroBatchSize > 0 ? loaded.MicroBatchSize : RunSettings.Default.MicroBatchSize,
             FlashAttention = loaded.FlashAttention,
             GpuLayers = gpus.Count > 0 ? loaded.GpuLayers : 0,

@@ -24,6 +24,10 @@ public static class WorkbenchServiceCollectionExtensions
             .Bind(configuration.GetSection(WorkerSupervisorOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerSupervisorOptions>, WorkerSupervisorOptionsValidator>());
+        services.AddOptions<RuntimeOptions>()
+            .Bind(configuration.GetSection(RuntimeOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
@@ -42,6 +46,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<WorkerRegistry>();
         services.TryAddSingleton<WorkerTurns>();
+        services.TryAddSingleton<ModelSlots>();
         services.TryAddSingleton<WorkerActivityLog>();
         services.TryAddSingleton<Workbench.Web.Estimation.MeasuredSpeeds>();
         services.TryAddSingleton<WorkerGateway>();
@@ -65,6 +70,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<ApiRequestLog>();
         services.TryAddSingleton<CompatModelResolver>();
         services.TryAddSingleton<ApiGeneration>();
+        services.TryAddSingleton<ApiEmbeddings>();
         return services;
     }
 

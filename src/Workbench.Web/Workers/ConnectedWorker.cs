@@ -7,17 +7,30 @@ namespace Workbench.Web.Workers;
 /// <param name="ConnectionId">SignalR connection id, the address for calls to it.</param>
 /// <param name="Registration">What the worker said about itself.</param>
 /// <param name="ConnectedAt">When it registered.</param>
-/// <param name="LoadedModel">The model it has loaded, if any.</param>
+/// <param name="Resident">The models it holds in memory.</param>
 /// <param name="Loading">The load in progress, if any.</param>
 /// <param name="Hardware">What the worker's machine has, once it reported it.</param>
-/// <param name="Busy">Whether it is generating or loading right now.</param>
-/// <param name="IdleSince">When its last generation or load ended (or it connected); the keep-alive clock starts here.</param>
 public sealed record ConnectedWorker(
     string ConnectionId,
     WorkerRegistration Registration,
     DateTimeOffset ConnectedAt,
-    ModelLoadResult? LoadedModel,
+    IReadOnlyList<ResidentModel> Resident,
     LoadProgress? Loading = null,
-    HardwareSnapshot? Hardware = null,
-    bool Busy = false,
-    DateTimeOffset IdleSince = default);
+    HardwareSnapshot? Hardware = null)
+{
+    /// <summary>The model used most recently, if any is resident: what a request that names no model gets.</summary>
+    public ModelLoadResult? LoadedModel => MostRecentlyUsed?.Load;
+
+    /// <summary>The resident model used most recently.</summary>
+    public ResidentModel? MostRecentlyUsed => Resident.Count == 0 ? null : Resident.MaxBy(m => m.LastUsed);
+
+    /// <summary>Whether it is loading or any request holds one of its models.</summary>
+    public bool Busy => Loading is not null || Resident.Any(m => m.InUse);
+
+    /// <summary>Answers being generated on all its models.</summary>
+    public int Generating => Resident.Sum(m => m.Generating);
+
+    /// <summary>The resident entry for <paramref name="modelPath"/>, if it holds that model.</summary>
+    public ResidentModel? FindResident(string? modelPath) =>
+        modelPath is null ? null : Resident.FirstOrDefault(m => string.Equals(m.Path, modelPath, StringComparison.Ordinal));
+}

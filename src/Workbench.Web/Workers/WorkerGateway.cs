@@ -2,20 +2,28 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Workbench.Core.Estimation;
 using Workbench.Core.Protocol;
+using Workbench.Web.Estimation;
 
 namespace Workbench.Web.Workers;
 
 /// <summary>
-/// The dashboard's one door to its workers: loads models and runs generations, routing each
-/// worker's streamed chunks to the request that asked for them.
+/// The dashboard's one door to its workers: keeps the right models resident (loading beside the others when they
+/// fit, unloading the least recently used idle ones when not), gives each request a slot of its model, and routes
+/// each worker's streamed chunks to the request that asked for them.
 /// </summary>
 public sealed partial class WorkerGateway(
     IHubContext<WorkerHub, IWorkerClient> hub,
     WorkerRegistry registry,
     WorkerTurns turns,
+    ModelSlots slots,
     Telemetry.WorkerActivityLog activity,
-    Estimation.MeasuredSpeeds speeds,
+    MeasuredSpeeds speeds,
+    IServiceProvider services,
+    IOptionsMonitor<RuntimeOptions> runtime,
+    TimeProvider time,
     ILogger<WorkerGateway> logger)
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
@@ -26,7 +34,13 @@ public sealed partial class WorkerGateway(
     /// </summary>
     private static readonly TimeSpan CancelledLoadGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>Asks the chat worker to load a model and waits for the answer.</summary>
+    /// <summary>How often a load that must wait for busy models to finish looks again.</summary>
+    private static readonly TimeSpan RoomPollInterval = TimeSpan.FromMilliseconds(200);
+
+    // Resolved late: the planner reads the registry and library, which are built after the gateway in some hosts.
+    private LoadPlanner? Planner => services.GetService<LoadPlanner>();
+
+    /// <summary>Makes <paramref name="request"/>'s model resident on the chat worker and waits for the answer.</summary>
     public async Task<ModelLoadResult> LoadModelAsync(ModelLoadRequest request, CancellationToken cancellationToken)
     {
         var worker = registry.PickWorker();
@@ -35,9 +49,76 @@ public sealed partial class WorkerGateway(
             return ModelLoadResult.Failed("No worker is connected yet. The local worker may still be starting; see its status on the Chat page.");
         }
 
-        // A load waits its turn like a generation, so it never swaps the model under someone's answer.
-        await using var turn = await turns.WaitAsync(worker.ConnectionId, cancellationToken);
-        return await LoadHoldingTurnAsync(worker.ConnectionId, request, cancellationToken);
+        return await EnsureResidentAsync(worker.ConnectionId, request, hold: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether answering with <paramref name="wanted"/> means loading: it is not resident, or resident with a smaller
+    /// context than asked for. A larger context already loaded serves a smaller request as it is, so chat and API
+    /// clients asking for different sizes do not reload the model back and forth.
+    /// </summary>
+    public static bool NeedsLoad(ModelLoadResult? loaded, ModelLoadRequest wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        return loaded?.ModelPath != wanted.ModelPath || loaded.ContextSize < wanted.ContextSize;
+    }
+
+    // Loads (one at a time per worker) only when needed; with hold, the model is held for the caller before the
+    // worker's load turn is handed on, so no other load can evict it in between.
+    private async Task<ModelLoadResult> EnsureResidentAsync(string connectionId, ModelLoadRequest request, bool hold, CancellationToken cancellationToken)
+    {
+        await using var turn = await turns.WaitAsync(connectionId, cancellationToken);
+        if (registry.Find(connectionId)?.FindResident(request.ModelPath) is { } resident && !NeedsLoad(resident.Load, request)
+            && (!hold || registry.TryHold(connectionId, request.ModelPath, load => !NeedsLoad(load, request))))
+        {
+            registry.Touch(connectionId, request.ModelPath);
+            return resident.Load;
+        }
+
+        if (!await MakeRoomAsync(connectionId, request, cancellationToken))
+        {
+            return ModelLoadResult.Failed("The worker went away while making room for the model.");
+        }
+
+        var result = await LoadHoldingTurnAsync(connectionId, request, cancellationToken);
+        if (result.Succeeded && hold)
+        {
+            registry.TryHold(connectionId, request.ModelPath, _ => true);
+        }
+
+        return result;
+    }
+
+    // Unloads the least recently used idle models until the new one fits the budget and the model count; waits while
+    // only models that are answering stand in the way.
+    private async Task<bool> MakeRoomAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
+    {
+        while (registry.Find(connectionId) is { } worker)
+        {
+            var options = runtime.CurrentValue;
+            var usesGpu = WorkerMemoryBudget.UsesGpu(worker);
+            var others = worker.Resident
+                .Where(m => m.Path != request.ModelPath)
+                .Select(m => new ResidentFootprint(m.Path, WorkerMemoryBudget.Footprint(m.Load, usesGpu), m.InUse, m.LastUsed))
+                .ToList();
+            var incoming = Planner?.Footprint(request, worker) ?? new FileInfo(request.ModelPath) switch { { Exists: true } f => f.Length, _ => 0 };
+            var plan = ResidencyPlanner.Plan(others, incoming, WorkerMemoryBudget.Bytes(worker, options), options.MaxLoadedModels);
+            foreach (var evicted in registry.TakeIdle(connectionId, plan.Evict))
+            {
+                LogEvicting(logger, evicted.Path, request.ModelPath, plan.Reason);
+                await UnloadOnWorkerAsync(connectionId, evicted.Path, cancellationToken);
+            }
+
+            if (plan.CanLoadNow)
+            {
+                return true;
+            }
+
+            LogWaitingForRoom(logger, request.ModelPath, plan.Reason);
+            await Task.Delay(RoomPollInterval, time, cancellationToken);
+        }
+
+        return false;
     }
 
     private async Task<ModelLoadResult> LoadHoldingTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
@@ -55,85 +136,102 @@ public sealed partial class WorkerGateway(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stop the worker too, and hold the turn until it answers, so nobody is handed a worker still loading.
-            await SettleCancelledLoadAsync(client, connectionId, loadId, answer);
+            await SettleCancelledLoadAsync(client, connectionId, request.ModelPath, loadId, answer);
             throw;
         }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException)
+        {
+            Record(connectionId, request.ModelPath, null);
+            return ModelLoadResult.Failed($"Loading {Path.GetFileName(request.ModelPath)} stopped: {ex.Message}");
+        }
 
-        registry.SetLoadedModel(connectionId, result.Succeeded ? result : null);
+        Record(connectionId, request.ModelPath, result);
         return result;
     }
 
-    private async Task SettleCancelledLoadAsync(IWorkerClient client, string connectionId, Guid loadId, Task<ModelLoadResult> answer)
+    // A failed load leaves that file unloaded on the worker (it replaced it first); the other models stay.
+    private void Record(string connectionId, string modelPath, ModelLoadResult? result)
+    {
+        if (result is { Succeeded: true })
+        {
+            registry.SetLoadedModel(connectionId, result);
+        }
+        else
+        {
+            registry.RemoveResident(connectionId, modelPath);
+            registry.EndLoading(connectionId);
+        }
+    }
+
+    private async Task SettleCancelledLoadAsync(IWorkerClient client, string connectionId, string modelPath, Guid loadId, Task<ModelLoadResult> answer)
     {
         try
         {
             await client.CancelLoad(loadId);
-            var settled = await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None);
-            registry.SetLoadedModel(connectionId, settled.Succeeded ? settled : null);
+            Record(connectionId, modelPath, await answer.WaitAsync(CancelledLoadGrace, CancellationToken.None));
         }
         catch (Exception ex) when (ex is IOException or HubException or InvalidOperationException or TimeoutException)
         {
-            // The worker went away or did not stop: what it holds is unknown, so the dashboard shows nothing loaded.
+            // The worker went away or did not stop: what it holds of this model is unknown, so it is shown unloaded.
             LogCancelledLoadUnsettled(logger, ex, connectionId);
-            registry.SetLoadedModel(connectionId, null);
+            Record(connectionId, modelPath, null);
         }
     }
 
-    private async Task<ModelLoadResult> LoadWithinTurnAsync(string connectionId, ModelLoadRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unloads <paramref name="modelPath"/> (null: every model) of a worker after the answers in progress on it, so
+    /// its memory is free for other apps; answers whether anything was unloaded.
+    /// </summary>
+    public async Task<bool> UnloadModelAsync(string connectionId, string? modelPath, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await LoadHoldingTurnAsync(connectionId, request, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException or OperationCanceledException)
-        {
-            registry.SetLoadedModel(connectionId, null);
-            return ModelLoadResult.Failed($"Loading {Path.GetFileName(request.ModelPath)} stopped: {ex.Message}");
-        }
-    }
-
-    /// <summary>Unloads the model of a worker (after any answer in progress) so its memory is free for other apps.</summary>
-    public async Task<bool> UnloadModelAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        if (registry.Find(connectionId) is null)
+        if (registry.Find(connectionId) is not { } worker)
         {
             return false;
         }
 
         await using var turn = await turns.WaitAsync(connectionId, cancellationToken);
-        var unloaded = await hub.Clients.Client(connectionId).UnloadModel().WaitAsync(cancellationToken);
-        registry.SetLoadedModel(connectionId, null);
+        var paths = modelPath is null ? worker.Resident.Select(m => m.Path).ToList() : [modelPath];
+        var unloaded = false;
+        foreach (var path in paths)
+        {
+            registry.RemoveResident(connectionId, path);
+            unloaded |= await UnloadOnWorkerAsync(connectionId, path, cancellationToken);
+        }
+
         return unloaded;
     }
 
+    /// <summary>Unloads every model of a worker (see <see cref="UnloadModelAsync(string, string?, CancellationToken)"/>).</summary>
+    public Task<bool> UnloadModelAsync(string connectionId, CancellationToken cancellationToken) =>
+        UnloadModelAsync(connectionId, null, cancellationToken);
+
+    private async Task<bool> UnloadOnWorkerAsync(string connectionId, string modelPath, CancellationToken cancellationToken)
+    {
+        var host = HostOf(connectionId);
+        LogUnloading(logger, modelPath, host);
+        return await hub.Clients.Client(connectionId).UnloadModel(modelPath).WaitAsync(cancellationToken);
+    }
+
     /// <summary>
-    /// Streams a generation from the chat worker. The stream always ends with a chunk that carries the
-    /// completion. Cancelling <paramref name="cancellationToken"/> asks the worker to stop, and the
-    /// stream then ends with a cancelled completion.
+    /// Streams a generation from the chat worker's most recently used model. The stream always ends with a chunk that
+    /// carries the completion.
     /// </summary>
     public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken) =>
         GenerateAsync(request, null, cancellationToken);
 
     /// <summary>
-    /// Whether answering with <paramref name="wanted"/> means loading: another model is loaded, or this one with a
-    /// smaller context than asked for. A larger context already loaded serves a smaller request as it is, so chat and
-    /// API clients asking for different sizes do not reload the model back and forth.
-    /// </summary>
-    public static bool NeedsLoad(ModelLoadResult? loaded, ModelLoadRequest wanted)
-    {
-        ArgumentNullException.ThrowIfNull(wanted);
-        return loaded?.ModelPath != wanted.ModelPath || loaded.ContextSize < wanted.ContextSize;
-    }
-
-    /// <summary>
-    /// Streams a generation with the model <paramref name="model"/> names: when the worker holds another, it is
-    /// loaded first within the same turn, so no other request can swap the model between the load and the answer.
+    /// Streams a generation with the model <paramref name="model"/> names (null: the most recently used resident
+    /// one), loading it first when it is not resident. The model is held from then until the answer ends, so it is
+    /// never unloaded under its user; the answer waits for a free slot of that model only, never for other models.
+    /// Cancelling <paramref name="cancellationToken"/> asks the worker to stop, and the stream then ends cancelled.
     /// </summary>
     public async IAsyncEnumerable<GenerationChunk> GenerateAsync(
         GenerationRequest request,
         ModelLoadRequest? model,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        Action<int>? queuePosition = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var worker = registry.PickWorker();
         if (worker is null)
         {
@@ -141,39 +239,95 @@ public sealed partial class WorkerGateway(
             yield break;
         }
 
-        IAsyncDisposable turn;
+        var connectionId = worker.ConnectionId;
+        var held = await HoldAsync(connectionId, model ?? MostRecent(worker), cancellationToken);
+        if (held.Refusal is { } refusal)
+        {
+            yield return GenerationChunk.Final(refusal);
+            yield break;
+        }
+
+        var path = held.Load!.ModelPath!;
         try
         {
-            turn = await turns.WaitAsync(worker.ConnectionId, cancellationToken);
+            await foreach (var chunk in GenerateHoldingAsync(connectionId, request with { ModelPath = path }, held.Load, queuePosition, cancellationToken))
+            {
+                yield return chunk;
+            }
+        }
+        finally
+        {
+            registry.Release(connectionId, path);
+        }
+    }
+
+    private static ModelLoadRequest? MostRecent(ConnectedWorker worker) =>
+        worker.LoadedModel is { ModelPath: { } path } loaded
+            ? new ModelLoadRequest(path, loaded.ContextSize, loaded.GpuLayers, ParallelSequences: loaded.ParallelSequences)
+            : null;
+
+    // Holds the model for a request, loading it first when needed; a refusal is the completion to answer with.
+    private async Task<(ModelLoadResult? Load, GenerationCompletion? Refusal)> HoldAsync(string connectionId, ModelLoadRequest? model, CancellationToken cancellationToken)
+    {
+        if (model is null)
+        {
+            return (null, GenerationCompletion.Failure("No model is loaded on this worker."));
+        }
+
+        if (registry.TryHold(connectionId, model.ModelPath, load => !NeedsLoad(load, model)))
+        {
+            return (registry.Find(connectionId)?.FindResident(model.ModelPath)?.Load, null);
+        }
+
+        ModelLoadResult loaded;
+        try
+        {
+            loaded = await EnsureResidentAsync(connectionId, model, hold: true, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            turn = NoTurn.Instance;
+            return (null, new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, 0, 0, 0));
         }
 
-        await using var heldTurn = turn;
-        if (turn == NoTurn.Instance)
+        return loaded.Succeeded ? (loaded, null) : (null, GenerationCompletion.Failure(loaded.Error ?? "The model could not be loaded."));
+    }
+
+    private async IAsyncEnumerable<GenerationChunk> GenerateHoldingAsync(
+        string connectionId,
+        GenerationRequest request,
+        ModelLoadResult load,
+        Action<int>? queuePosition,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var path = load.ModelPath!;
+        IAsyncDisposable slot;
+        try
+        {
+            slot = await slots.WaitAsync(connectionId, path, load.ParallelSequences, queuePosition, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            slot = NoSlot.Instance;
+        }
+
+        await using var heldSlot = slot;
+        if (slot == NoSlot.Instance)
         {
             yield return GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Cancelled, null, 0, 0, 0, 0));
             yield break;
         }
 
-        if (model is not null && NeedsLoad(registry.Find(worker.ConnectionId)?.LoadedModel, model)
-            && await LoadWithinTurnAsync(worker.ConnectionId, model, cancellationToken) is { Succeeded: false } failed)
-        {
-            yield return GenerationChunk.Final(GenerationCompletion.Failure(failed.Error ?? "The model could not be loaded."));
-            yield break;
-        }
-
-        var client = hub.Clients.Client(worker.ConnectionId);
-        var pending = new PendingGeneration(worker.ConnectionId);
+        var host = HostOf(connectionId);
+        var client = hub.Clients.Client(connectionId);
+        var pending = new PendingGeneration(connectionId);
         _pending[request.RequestId] = pending;
+        registry.CountGenerating(connectionId, path, +1);
         var finished = false;
         IDisposable? prompt = null;
         IDisposable? generating = null;
         try
         {
-            prompt = activity.Begin(worker.Registration.HostName, Telemetry.WorkerActivity.Prompt);
+            prompt = activity.Begin(host, Telemetry.WorkerActivity.Prompt);
             await client.StartGeneration(request);
             await using var cancelRegistration = cancellationToken.Register(() => _ = CancelOnWorkerAsync(client, request.RequestId));
             await foreach (var chunk in pending.Chunks.Reader.ReadAllAsync(CancellationToken.None))
@@ -181,13 +335,13 @@ public sealed partial class WorkerGateway(
                 if (generating is null && chunk.TokenCount > 0)
                 {
                     prompt.Dispose();
-                    generating = activity.Begin(worker.Registration.HostName, Telemetry.WorkerActivity.Generating);
+                    generating = activity.Begin(host, Telemetry.WorkerActivity.Generating);
                 }
 
                 finished = chunk.Completion is not null;
-                if (chunk.Completion is { } done && registry.Find(worker.ConnectionId)?.LoadedModel?.ModelPath is { } modelPath)
+                if (chunk.Completion is { } done)
                 {
-                    speeds.Record(worker.Registration.HostName, modelPath, done);
+                    speeds.Record(host, path, done);
                 }
 
                 yield return chunk;
@@ -205,6 +359,7 @@ public sealed partial class WorkerGateway(
         {
             prompt?.Dispose();
             generating?.Dispose();
+            registry.CountGenerating(connectionId, path, -1);
             _pending.TryRemove(request.RequestId, out _);
             pending.Chunks.Writer.TryComplete();
             if (!finished)
@@ -212,6 +367,38 @@ public sealed partial class WorkerGateway(
                 // The reader left early (closed tab, stopped enumeration): the worker must not keep going.
                 _ = CancelOnWorkerAsync(client, request.RequestId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="inputs"/> with the model <paramref name="model"/> names, loading it first when it is
+    /// not resident (beside the others when they fit). Embedding never evicts a model that is answering.
+    /// </summary>
+    public async Task<EmbeddingResult> EmbedAsync(ModelLoadRequest model, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (registry.PickWorker() is not { } worker)
+        {
+            return EmbeddingResult.Failed("No worker is connected.");
+        }
+
+        var held = await HoldAsync(worker.ConnectionId, model, cancellationToken);
+        if (held.Refusal is { } refusal)
+        {
+            return EmbeddingResult.Failed(refusal.Error ?? "The request was cancelled.");
+        }
+
+        try
+        {
+            return await hub.Clients.Client(worker.ConnectionId).Embed(new EmbeddingRequest(held.Load!.ModelPath!, inputs)).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException)
+        {
+            return EmbeddingResult.Failed($"The worker could not embed: {ex.Message}");
+        }
+        finally
+        {
+            registry.Release(worker.ConnectionId, held.Load!.ModelPath!);
         }
     }
 
@@ -268,13 +455,22 @@ public sealed partial class WorkerGateway(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the worker to cancel {RequestId}")]
     private static partial void LogCancelFailed(ILogger logger, Exception exception, Guid requestId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A cancelled load on {ConnectionId} did not settle; showing no model loaded")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cancelled load on {ConnectionId} did not settle; showing that model unloaded")]
     private static partial void LogCancelledLoadUnsettled(ILogger logger, Exception exception, string connectionId);
 
-    /// <summary>Stands for a turn that was never granted (cancelled while waiting).</summary>
-    private sealed class NoTurn : IAsyncDisposable
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloading {Evicted} to load {Model}: {Reason}")]
+    private static partial void LogEvicting(ILogger logger, string evicted, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loading {Model} {Reason}")]
+    private static partial void LogWaitingForRoom(ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloading {Model} on {Host}")]
+    private static partial void LogUnloading(ILogger logger, string model, string host);
+
+    /// <summary>Stands for a slot that was never granted (cancelled while waiting).</summary>
+    private sealed class NoSlot : IAsyncDisposable
     {
-        public static readonly NoTurn Instance = new();
+        public static readonly NoSlot Instance = new();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -9,7 +9,7 @@ namespace Workbench.Web.Workers;
 
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
 public sealed class WorkerHub(
-    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, TelemetryStore telemetry, ModelRootCatalog modelRoots) : Hub<IWorkerClient>
+    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself.</summary>
     public void Register(WorkerRegistration registration)
@@ -55,6 +55,7 @@ public sealed class WorkerHub(
     {
         registry.Remove(Context.ConnectionId);
         turns.Forget(Context.ConnectionId);
+        slots.Forget(Context.ConnectionId);
         gateway.FailPendingOf(Context.ConnectionId, exception is null
             ? "The worker disconnected before finishing."
             : $"The worker's connection was lost: {exception.Message}");

@@ -4,11 +4,10 @@ using System.Threading.Channels;
 namespace Workbench.Web.Workers;
 
 /// <summary>
-/// First come, first served access to each worker's one loaded model: a generation or a load holds
-/// the worker's turn from start to end, so two browsers or API clients never interleave in one answer
-/// and nobody waits behind a later arrival.
+/// First come, first served turns for changing what a worker holds: one load or unload at a time per worker, in
+/// arrival order. Answers do not take turns; they wait for a slot of their own model (<see cref="ModelSlots"/>).
 /// </summary>
-public sealed class WorkerTurns(WorkerRegistry registry)
+public sealed class WorkerTurns
 {
     private readonly ConcurrentDictionary<string, TurnLine> _lines = new();
 
@@ -30,12 +29,7 @@ public sealed class WorkerTurns(WorkerRegistry registry)
             Interlocked.Decrement(ref line.WaitingCount);
         }
 
-        registry.SetBusy(connectionId, true);
-        return new Turn(() =>
-        {
-            registry.SetBusy(connectionId, false);
-            line.Token.Writer.TryWrite(true);
-        });
+        return new Turn(() => line.Token.Writer.TryWrite(true));
     }
 
     /// <summary>Forgets a worker that disconnected.</summary>

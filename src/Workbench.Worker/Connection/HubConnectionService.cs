@@ -42,7 +42,9 @@ internal sealed partial class HubConnectionService(
 
         connection.On<ModelLoadRequest, ModelLoadResult>(nameof(IWorkerClient.LoadModel),
             request => runtime.LoadAsync(request, new ThrottledLoadProgress(connection, request.ModelPath, TimeProvider.System), stoppingToken));
-        connection.On(nameof(IWorkerClient.UnloadModel), () => runtime.UnloadAsync(stoppingToken));
+        connection.On<string?, bool>(nameof(IWorkerClient.UnloadModel),
+            modelPath => modelPath is null ? runtime.UnloadAsync(stoppingToken) : runtime.UnloadAsync(modelPath, stoppingToken));
+        connection.On<EmbeddingRequest, EmbeddingResult>(nameof(IWorkerClient.Embed), request => runtime.EmbedAsync(request, stoppingToken));
         connection.On<Guid>(nameof(IWorkerClient.CancelLoad), loadId =>
         {
             // Runs beside the LoadModel handler: the client does not wait for a client-result handler before the next message.

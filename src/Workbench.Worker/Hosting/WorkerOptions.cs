@@ -22,9 +22,16 @@ public sealed class WorkerOptions
     /// <summary>When set, the worker exits once this process (the supervising web host) is gone.</summary>
     public int? ParentProcessId { get; set; }
 
-    /// <summary>CPU threads for generation; null lets llama.cpp decide.</summary>
-    [Range(1, 1024)]
+    /// <summary>
+    /// CPU threads llama.cpp decodes with; null: one per physical core. Also read from <c>Workbench:Runtime:Threads</c>,
+    /// the name the dashboard's settings use.
+    /// </summary>
+    [Range(1, 1024, ErrorMessage = "Workbench:Runtime:Threads must be between 1 and 1024.")]
     public int? Threads { get; set; }
+
+    /// <summary>CPU threads for prompt processing (<c>Workbench:Runtime:BatchThreads</c>); null: as many as <see cref="Threads"/>.</summary>
+    [Range(1, 1024, ErrorMessage = "Workbench:Runtime:BatchThreads must be between 1 and 1024.")]
+    public int? BatchThreads { get; set; }
 
     /// <summary>Milliseconds between telemetry samples; values outside 100–10000 are clamped.</summary>
     public int TelemetryIntervalMs { get; set; } = DefaultTelemetryIntervalMs;

@@ -14,6 +14,13 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddOptions<WorkerOptions>()
             .Bind(configuration.GetSection(WorkerOptions.Section))
+            .Configure(options =>
+            {
+                // The dashboard's setting names, so one environment variable serves a machine's worker and its dashboard.
+                var runtime = configuration.GetSection("Workbench:Runtime");
+                options.Threads = runtime.GetValue<int?>("Threads") ?? options.Threads;
+                options.BatchThreads = runtime.GetValue<int?>("BatchThreads") ?? options.BatchThreads;
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddSingleton(TimeProvider.System);

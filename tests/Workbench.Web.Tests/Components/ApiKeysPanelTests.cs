@@ -36,6 +36,8 @@ public sealed class ApiKeysPanelTests : IAsyncLifetime
         services.AddSingleton<LibraryIndex>();
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<WorkerTurns>();
+        services.AddSingleton<ModelSlots>();
+        services.AddSingleton<IOptionsMonitor<RuntimeOptions>>(new Workbench.Web.Tests.TestSupport.FixedOptionsMonitor<RuntimeOptions>(new RuntimeOptions()));
         services.AddSingleton<Workbench.Web.Telemetry.WorkerActivityLog>();
         services.AddSingleton<Workbench.Web.Estimation.MeasuredSpeeds>();
         services.AddSingleton<WorkerGateway>();

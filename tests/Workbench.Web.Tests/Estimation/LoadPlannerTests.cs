@@ -5,6 +5,7 @@ using Workbench.Core.Protocol;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
 using Workbench.Web.Workers;
+using Workbench.Web.Tests.TestSupport;
 
 namespace Workbench.Web.Tests.Estimation;
 
@@ -25,7 +26,7 @@ public sealed class LoadPlannerTests : IDisposable
         var library = new LibraryIndex();
         library.Replace([model]);
         var source = new EstimationModelSource();
-        _planner = new LoadPlanner(_registry, library, source, TestLoadMeasurements.Create(_registry, library, source, _temp.CreateSubdirectory("data")));
+        _planner = new LoadPlanner(_registry, library, source, TestLoadMeasurements.Create(_registry, library, source, _temp.CreateSubdirectory("data")), new FixedOptionsMonitor<RuntimeOptions>(new RuntimeOptions()));
     }
 
     [Theory]

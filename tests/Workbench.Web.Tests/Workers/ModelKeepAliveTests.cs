@@ -8,26 +8,26 @@ public sealed class ModelKeepAliveTests
     private static readonly DateTimeOffset IdleSince = new(2026, 11, 28, 2, 0, 0, TimeSpan.Zero);
     private static readonly ModelLoadResult Loaded = new(true, null, "/models/a.gguf", 2048, 1, 1, 1);
 
-    private static ConnectedWorker Worker(ModelLoadResult? loaded = null, bool busy = false, LoadProgress? loading = null) =>
-        new("c1", new WorkerRegistration("w", "host", 1, "Cpu", "1.0", null), IdleSince, loaded, loading, null, busy, IdleSince);
+    private static ResidentModel Model(int holders = 0, TimeSpan? keepAlive = null) => new(Loaded, IdleSince, holders, KeepAlive: keepAlive);
 
     [Fact]
-    public void An_idle_loaded_model_is_due_keep_alive_after_its_last_use() =>
-        Assert.Equal(IdleSince.AddMinutes(15), ModelKeepAlive.UnloadTime(Worker(Loaded), TimeSpan.FromMinutes(15)));
+    public void An_idle_resident_model_expires_its_keep_alive_after_its_last_use() =>
+        Assert.Equal(IdleSince.AddMinutes(15), Model().ExpiresAt(TimeSpan.FromMinutes(15)));
 
     [Fact]
-    public void Zero_keeps_the_model_loaded() =>
-        Assert.Null(ModelKeepAlive.UnloadTime(Worker(Loaded), TimeSpan.Zero));
+    public void A_zero_setting_keeps_models_loaded() =>
+        Assert.Null(Model().ExpiresAt(TimeSpan.Zero));
 
     [Fact]
-    public void A_busy_worker_is_never_due() =>
-        Assert.Null(ModelKeepAlive.UnloadTime(Worker(Loaded, busy: true), TimeSpan.FromMinutes(15)));
+    public void A_model_a_request_holds_never_expires() =>
+        Assert.Null(Model(holders: 1).ExpiresAt(TimeSpan.FromMinutes(15)));
 
     [Fact]
-    public void A_worker_without_a_model_or_in_the_middle_of_a_load_is_never_due()
+    public void A_requests_keep_alive_overrides_the_setting_zero_meaning_now_and_negative_forever()
     {
-        Assert.Null(ModelKeepAlive.UnloadTime(Worker(), TimeSpan.FromMinutes(15)));
-        Assert.Null(ModelKeepAlive.UnloadTime(Worker(Loaded, loading: new LoadProgress("/models/b.gguf", 0.5f)), TimeSpan.FromMinutes(15)));
+        Assert.Equal(IdleSince.AddSeconds(30), Model(keepAlive: TimeSpan.FromSeconds(30)).ExpiresAt(TimeSpan.FromMinutes(15)));
+        Assert.Equal(IdleSince, Model(keepAlive: TimeSpan.Zero).ExpiresAt(TimeSpan.FromMinutes(15)));
+        Assert.Null(Model(keepAlive: TimeSpan.FromSeconds(-1)).ExpiresAt(TimeSpan.FromMinutes(15)));
     }
 
     [Theory]

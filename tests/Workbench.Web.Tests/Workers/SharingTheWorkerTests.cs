@@ -23,54 +23,67 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     public Task InitializeAsync() => RealWorkerServer.WaitUntilAsync(() => Registry.PickWorker() is not null, "the worker to connect");
 
     [Fact]
-    public async Task Two_clients_at_once_are_answered_one_after_the_other_in_arrival_order()
+    public async Task Two_clients_at_once_are_answered_together_on_a_model_with_two_slots()
     {
-        await LoadDemoModelAsync();
-        var finished = new List<(string Who, long At)>();
-        var firstToken = new Dictionary<string, long>();
-
-        var firstIsReading = new TaskCompletionSource();
-        var secondIsWaiting = new TaskCompletionSource();
+        await LoadDemoModelAsync(sequences: 2);
+        var results = new Dictionary<string, (long FirstToken, long Finished, GenerationCompletion Completion)>();
 
         async Task AskAsync(string who, uint seed)
         {
-            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", who)], new SamplingSettings { MaxTokens = 200, Seed = seed });
+            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", who)], new SamplingSettings { MaxTokens = 200, Seed = seed, IgnoreEndOfSequence = true });
+            long first = 0;
             await foreach (var chunk in Gateway.GenerateAsync(request, CancellationToken.None))
             {
-                lock (finished)
+                if (first == 0 && chunk.TokenCount > 0)
                 {
-                    if (chunk.TokenCount > 0)
-                    {
-                        firstToken.TryAdd(who, Stopwatch.GetTimestamp());
-                    }
-
-                    if (chunk.Completion is { } completion)
-                    {
-                        Assert.Equal(GenerationOutcome.Completed, completion.Outcome);
-                        Assert.Equal(200, completion.GeneratedTokens);
-                        finished.Add((who, Stopwatch.GetTimestamp()));
-                    }
+                    first = Stopwatch.GetTimestamp();
                 }
 
-                if (who == "first" && firstIsReading.TrySetResult())
+                if (chunk.Completion is { } completion)
                 {
-                    // Hold the first answer open until the second request is in line behind it.
-                    await secondIsWaiting.Task;
+                    lock (results)
+                    {
+                        results[who] = (first, Stopwatch.GetTimestamp(), completion);
+                    }
                 }
             }
         }
 
-        var first = AskAsync("first", 1);
-        await firstIsReading.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var second = AskAsync("second", 2);
-        var turns = _server.Services.GetRequiredService<WorkerTurns>();
-        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(Registry.PickWorker()!.ConnectionId) == 1, "the second request to queue");
-        secondIsWaiting.SetResult();
-        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(AskAsync("first", 1), AskAsync("second", 2)).WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(["first", "second"], finished.Select(f => f.Who));
-        // Not interleaved: the second answer's first token came after the first answer was complete.
-        Assert.True(firstToken["second"] > finished[0].At);
+        Assert.All(results.Values, r => Assert.Equal(200, r.Completion.GeneratedTokens));
+        // Interleaved: each answer's first token came before the other one finished.
+        Assert.True(results["second"].FirstToken < results["first"].Finished);
+        Assert.True(results["first"].FirstToken < results["second"].Finished);
+    }
+
+    [Fact]
+    public async Task With_one_slot_a_second_client_waits_in_line_and_hears_its_place()
+    {
+        await LoadDemoModelAsync(sequences: 1);
+        var firstIsReading = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var first = Task.Run(async () =>
+        {
+            await foreach (var _ in Gateway.GenerateAsync(Request(64), CancellationToken.None))
+            {
+                firstIsReading.TrySetResult();
+                await release.Task;
+            }
+        });
+        await firstIsReading.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var ahead = -1;
+
+        var second = LastAsync(Gateway.GenerateAsync(Request(8), null, CancellationToken.None, position => ahead = position));
+        var slots = _server.Services.GetRequiredService<ModelSlots>();
+        var worker = Registry.PickWorker()!;
+        await RealWorkerServer.WaitUntilAsync(() => slots.Waiting(worker.ConnectionId, worker.LoadedModel!.ModelPath!) == 1, "the second request to queue");
+        Assert.Equal(1, ahead);
+        Assert.Equal(1, Registry.PickWorker()!.MostRecentlyUsed!.Waiting);
+        release.SetResult();
+
+        await first.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(GenerationOutcome.Completed, (await second.WaitAsync(TimeSpan.FromSeconds(60))).Outcome);
     }
 
     [Fact]
@@ -97,38 +110,26 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_request_that_names_its_model_gets_an_answer_from_that_model_even_if_another_was_loaded_while_it_waited()
+    public async Task Two_models_stay_resident_and_answer_at_the_same_time_without_a_reload()
     {
         var demo = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
         var other = Path.Combine(_server.DataDirectory, "other.gguf");
         Workbench.Core.DemoModel.DemoModelGenerator.Write(other, new Workbench.Core.DemoModel.DemoModelOptions { Seed = 99 });
         var withDemo = new ModelLoadRequest(demo, ContextSize: 512);
+        var withOther = new ModelLoadRequest(other, ContextSize: 512);
         var expected = await TextAsync(Gateway.GenerateAsync(Request(16), withDemo, CancellationToken.None));
+        var demoLoad = Registry.PickWorker()!.FindResident(demo)!.Load;
 
-        // Someone loads another model while this request waits its turn behind a running answer.
-        var holding = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var running = Task.Run(async () =>
-        {
-            await foreach (var _ in Gateway.GenerateAsync(Request(64), withDemo, CancellationToken.None))
-            {
-                holding.TrySetResult();
-                await release.Task;
-            }
-        });
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var turns = _server.Services.GetRequiredService<WorkerTurns>();
-        var connection = Registry.PickWorker()!.ConnectionId;
-        var swap = Gateway.LoadModelAsync(new ModelLoadRequest(other, ContextSize: 512), CancellationToken.None);
-        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(connection) == 1, "the other load to queue");
-        var answer = TextAsync(Gateway.GenerateAsync(Request(16), withDemo, CancellationToken.None));
-        await RealWorkerServer.WaitUntilAsync(() => turns.Waiting(connection) == 2, "the answer to queue");
-        release.SetResult();
-        await running.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True((await swap).Succeeded);
+        var answers = await Task.WhenAll(
+            TextAsync(Gateway.GenerateAsync(Request(16), withOther, CancellationToken.None)),
+            TextAsync(Gateway.GenerateAsync(Request(16), withDemo, CancellationToken.None)));
 
-        Assert.Equal(expected, await answer.WaitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Equal(demo, Registry.PickWorker()!.LoadedModel?.ModelPath);
+        var worker = Registry.PickWorker()!;
+        Assert.Equal(2, worker.Resident.Count);
+        // The demo model was not loaded again: the same load, and the same answer for the same seed.
+        Assert.Same(demoLoad, worker.FindResident(demo)!.Load);
+        Assert.Equal(expected, answers[1]);
+        Assert.NotEqual(expected, answers[0]);
     }
 
     [Fact]
@@ -293,10 +294,10 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
         Assert.False(await Gateway.UnloadModelAsync(connection, CancellationToken.None));
     }
 
-    private async Task LoadDemoModelAsync()
+    private async Task LoadDemoModelAsync(int sequences = 1)
     {
         var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
-        var result = await Gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 512), CancellationToken.None);
+        var result = await Gateway.LoadModelAsync(new ModelLoadRequest(model, ContextSize: 512, ParallelSequences: sequences), CancellationToken.None);
         Assert.True(result.Succeeded, result.Error);
     }
 

@@ -33,10 +33,12 @@ public sealed class CompatModelResolver(
     public string? LoadedName => Loaded?.ModelPath is { } path ? FindByPath(path)?.Name ?? Path.GetFileNameWithoutExtension(path) : null;
 
     /// <summary>
-    /// Makes sure the model named <paramref name="requested"/> is loaded and returns its API name;
-    /// refusals (no name, unknown model, loading off, load failed, no worker) are thrown as <see cref="ApiRequestException"/>.
+    /// The API name of the model <paramref name="requested"/> names, once it is known that it can be served: refusals
+    /// (no name, unknown model, no worker, loading off while it is not resident) are thrown as <see cref="ApiRequestException"/>.
     /// </summary>
-    public async Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken)
+    public string Resolve(string? requested) => ResolveModel(requested).Name;
+
+    private ServableModel ResolveModel(string? requested)
     {
         if (string.IsNullOrWhiteSpace(requested))
         {
@@ -55,18 +57,30 @@ public sealed class CompatModelResolver(
             throw new ApiRequestException(StatusCodes.Status503ServiceUnavailable, "No worker is connected yet; the local worker may still be starting. Try again shortly.", code: "worker_unavailable");
         }
 
-        if (IsLoaded(model))
-        {
-            return model.Name;
-        }
-
-        if (!options.CurrentValue.LoadModelOnDemand)
+        if (!IsLoaded(model) && !options.CurrentValue.LoadModelOnDemand)
         {
             throw new ApiRequestException(
                 StatusCodes.Status400BadRequest,
                 $"The model '{model.Name}' is not loaded and loading on request is turned off ({ApiOptions.Section}:LoadModelOnDemand). The loaded model is '{LoadedName ?? "none"}'.",
                 "model",
                 "model_not_loaded");
+        }
+
+        return model;
+    }
+
+    /// <summary>
+    /// Makes sure the model named <paramref name="requested"/> is loaded and returns its API name;
+    /// refusals (no name, unknown model, loading off, load failed, no worker) are thrown as <see cref="ApiRequestException"/>.
+    /// </summary>
+    public async Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken)
+    {
+        var model = ResolveModel(requested);
+        if (IsLoaded(model))
+        {
+            // Asked for by name: the last model to make room for another.
+            registry.Touch(registry.PickWorker()!.ConnectionId, model.Path);
+            return model.Name;
         }
 
         await _loadGate.WaitAsync(cancellationToken);
@@ -113,10 +127,41 @@ public sealed class CompatModelResolver(
         return settings.GpuLayers is { } layers ? planned with { GpuLayers = layers } : planned;
     }
 
+    /// <summary>
+    /// Sets how long the model named <paramref name="name"/> stays loaded once unused (a request's keep-alive: zero
+    /// unloads it as soon as no request holds it, negative keeps it).
+    /// </summary>
+    public void SetKeepAlive(string name, TimeSpan keepAlive)
+    {
+        if (registry.PickWorker() is { } worker && Models.FirstOrDefault(m => m.Name == name) is { } model)
+        {
+            registry.SetKeepAlive(worker.ConnectionId, model.Path, keepAlive);
+        }
+    }
+
+    /// <summary>Unloads the model <paramref name="requested"/> names now (after answers in progress); returns its API name.</summary>
+    public async Task<string> UnloadAsync(string? requested, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            throw ApiRequestException.Invalid("model", "The request must name a model.");
+        }
+
+        var model = Models.FirstOrDefault(m => m.Answers(requested))
+            ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"The model '{requested}' is not in the library.", "model", "model_not_found");
+        if (registry.PickWorker() is { } worker && worker.FindResident(model.Path) is not null)
+        {
+            await gateway.UnloadModelAsync(worker.ConnectionId, model.Path, cancellationToken);
+        }
+
+        return model.Name;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _loadGate.Dispose();
 
-    private bool IsLoaded(ServableModel model) => Loaded?.ModelPath is { } path && SamePath(path, model.Path);
+    private bool IsLoaded(ServableModel model) =>
+        registry.PickWorker()?.Resident.Any(m => SamePath(m.Path, model.Path)) == true;
 
     private ServableModel? FindByPath(string path) => Models.FirstOrDefault(m => SamePath(m.Path, path));
 

@@ -34,7 +34,13 @@ public static class OllamaEndpoints
             .WithSummary("Answers a conversation; streams JSON lines unless 'stream' is false.");
         api.MapPost("/generate", OllamaGeneration.GenerateAsync)
             .WithName("OllamaGenerate")
-            .WithSummary("Continues a prompt; streams JSON lines unless 'stream' is false. An empty prompt only loads the model.");
+            .WithSummary("Continues a prompt; streams JSON lines unless 'stream' is false. An empty prompt only loads the model (keep_alive 0 unloads it).");
+        api.MapPost("/embed", OllamaEmbeddings.EmbedAsync)
+            .WithName("OllamaEmbed")
+            .WithSummary("One unit-length vector per input string.");
+        api.MapPost("/embeddings", OllamaEmbeddings.EmbeddingsAsync)
+            .WithName("OllamaEmbeddings")
+            .WithSummary("The older embedding endpoint: one vector for 'prompt'.");
         return api;
     }
 
@@ -52,19 +58,23 @@ public static class OllamaEndpoints
                 m.Descriptor.FileBytes, m.Descriptor.Id, Details(m)))]),
             OllamaJsonContext.Default.OllamaModelList);
 
-    private static JsonHttpResult<OllamaRunningModelList> ListRunning(CompatModelResolver models)
+    private static JsonHttpResult<OllamaRunningModelList> ListRunning(
+        CompatModelResolver models, Workers.WorkerRegistry registry, Workers.ModelKeepAlive keepAlive)
     {
         var running = new List<OllamaRunningModel>();
-        if (models.Loaded is { ModelPath: not null } loaded && models.LoadedName is { } name)
+        foreach (var resident in (registry.PickWorker()?.Resident ?? []).OrderByDescending(m => m.LastUsed))
         {
-            var model = models.Models.FirstOrDefault(m => m.Name == name);
+            var loaded = resident.Load;
+            var model = models.Models.FirstOrDefault(m => m.Path == resident.Path);
+            var name = TaggedName(model?.Name ?? Path.GetFileNameWithoutExtension(resident.Path));
             // What llama.cpp allocated when it said so; the weights alone otherwise.
             var size = loaded.Buffers is { TotalBytes: > 0 } buffers ? buffers.TotalBytes : (long)loaded.SizeBytes;
-            // A model stays loaded until another replaces it: no expiry.
+            // A model in use or kept forever has no expiry; Ollama shows a far-future time for those.
+            var expires = keepAlive.UnloadsAt(resident) ?? DateTimeOffset.MaxValue;
             running.Add(new OllamaRunningModel(
-                TaggedName(name), TaggedName(name), size, model?.Descriptor.Id ?? string.Empty,
+                name, name, size, model?.Descriptor.Id ?? string.Empty,
                 model is null ? new OllamaModelDetails(string.Empty, "gguf", string.Empty, null, string.Empty, string.Empty) : Details(model),
-                Timestamp(DateTimeOffset.MaxValue), loaded.Buffers?.GpuBytes ?? 0, loaded.ContextSize));
+                Timestamp(expires), loaded.Buffers?.GpuBytes ?? 0, loaded.ContextSize));
         }
 
         return TypedResults.Json(new OllamaRunningModelList(running), OllamaJsonContext.Default.OllamaRunningModelList);

@@ -24,9 +24,20 @@ internal static class OllamaGeneration
                 throw ApiRequestException.Invalid("tools", "Tool calling is not supported by the Workbench worker.");
             }
 
+            var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
+            if (body.Messages is null or { Count: 0 })
+            {
+                // Ollama's way to load (or, with keep_alive 0, unload) a model without answering.
+                var done = await LoadOrUnloadAsync(models, body.Model, keepAlive, time, http.RequestAborted);
+                return TypedResults.Json(
+                    new OllamaChatChunk(done.Model, done.CreatedAt, new OllamaAnswerMessage("assistant", string.Empty), true, done.DoneReason),
+                    OllamaJsonContext.Default.OllamaChatChunk);
+            }
+
             var turns = Turns(body.Messages);
             var sampling = Sampling(body.Options, settings);
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            ApplyKeepAlive(models, model, keepAlive);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
             var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
@@ -63,12 +74,15 @@ internal static class OllamaGeneration
             }
 
             var sampling = Sampling(body.Options, settings);
-            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             if (string.IsNullOrEmpty(body.Prompt))
             {
-                // Ollama's way to load a model without generating.
-                return TypedResults.Json(new OllamaGenerateChunk(model, Now(time), string.Empty, true, "load"), OllamaJsonContext.Default.OllamaGenerateChunk);
+                // Ollama's way to load (or, with keep_alive 0, unload) a model without generating.
+                return TypedResults.Json(await LoadOrUnloadAsync(models, body.Model, keepAlive, time, http.RequestAborted), OllamaJsonContext.Default.OllamaGenerateChunk);
             }
+
+            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            ApplyKeepAlive(models, model, keepAlive);
 
             call = call with { Model = model };
             List<ChatTurn> turns = string.IsNullOrEmpty(body.System) ? [] : [new ChatTurn("system", body.System)];
@@ -85,6 +99,28 @@ internal static class OllamaGeneration
         {
             generation.RecordRejected(call, refusal);
             return OllamaEndpoints.Error(refusal);
+        }
+    }
+
+    private static async Task<OllamaGenerateChunk> LoadOrUnloadAsync(
+        CompatModelResolver models, string? requested, TimeSpan? keepAlive, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (keepAlive == TimeSpan.Zero)
+        {
+            var unloaded = await models.UnloadAsync(requested, cancellationToken);
+            return new OllamaGenerateChunk(unloaded, Now(time), string.Empty, true, "unload");
+        }
+
+        var model = await models.EnsureLoadedAsync(requested, cancellationToken);
+        ApplyKeepAlive(models, model, keepAlive);
+        return new OllamaGenerateChunk(model, Now(time), string.Empty, true, "load");
+    }
+
+    private static void ApplyKeepAlive(CompatModelResolver models, string model, TimeSpan? keepAlive)
+    {
+        if (keepAlive is { } duration)
+        {
+            models.SetKeepAlive(model, duration);
         }
     }
 

@@ -2,10 +2,13 @@ using System.Text.Json;
 
 namespace Workbench.Web.Api.Ollama;
 
-/// <summary>Body of <c>POST /api/chat</c>; fields not listed (format, keep_alive, think) are ignored.</summary>
+/// <summary>Body of <c>POST /api/chat</c>; fields not listed (format, think) are ignored.</summary>
 public sealed class OllamaChatRequest
 {
     public string? Model { get; init; }
+
+    /// <summary>How long the model stays loaded afterwards: seconds or a duration; 0 unloads, negative keeps.</summary>
+    public JsonElement? KeepAlive { get; init; }
 
     public IReadOnlyList<OllamaMessage>? Messages { get; init; }
 
@@ -22,6 +25,9 @@ public sealed class OllamaChatRequest
 public sealed class OllamaGenerateRequest
 {
     public string? Model { get; init; }
+
+    /// <summary>How long the model stays loaded afterwards: seconds or a duration; 0 unloads, negative keeps.</summary>
+    public JsonElement? KeepAlive { get; init; }
 
     public string? Prompt { get; init; }
 
@@ -98,3 +104,30 @@ public sealed record OllamaGenerateChunk(
     long? PromptEvalDuration = null,
     int? EvalCount = null,
     long? EvalDuration = null);
+
+/// <summary>Body of <c>POST /api/embed</c>.</summary>
+public sealed class OllamaEmbedRequest
+{
+    public string? Model { get; init; }
+
+    /// <summary>A string or an array of strings.</summary>
+    public JsonElement? Input { get; init; }
+
+    public JsonElement? KeepAlive { get; init; }
+}
+
+/// <summary>Body of the older <c>POST /api/embeddings</c>.</summary>
+public sealed class OllamaEmbeddingsRequest
+{
+    public string? Model { get; init; }
+
+    public string? Prompt { get; init; }
+
+    public JsonElement? KeepAlive { get; init; }
+}
+
+/// <summary>Answer of <c>POST /api/embed</c>: durations in nanoseconds, as Ollama reports them.</summary>
+public sealed record OllamaEmbedResponse(string Model, IReadOnlyList<float[]> Embeddings, long TotalDuration, long LoadDuration, int PromptEvalCount);
+
+/// <summary>Answer of the older <c>POST /api/embeddings</c>.</summary>
+public sealed record OllamaEmbeddingsResponse(float[] Embedding);

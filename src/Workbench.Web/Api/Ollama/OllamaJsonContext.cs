@@ -16,4 +16,8 @@ namespace Workbench.Web.Api.Ollama;
 [JsonSerializable(typeof(OllamaError))]
 [JsonSerializable(typeof(OllamaShowRequest))]
 [JsonSerializable(typeof(OllamaShowResponse))]
+[JsonSerializable(typeof(OllamaEmbedRequest))]
+[JsonSerializable(typeof(OllamaEmbeddingsRequest))]
+[JsonSerializable(typeof(OllamaEmbedResponse))]
+[JsonSerializable(typeof(OllamaEmbeddingsResponse))]
 internal sealed partial class OllamaJsonContext : JsonSerializerContext;

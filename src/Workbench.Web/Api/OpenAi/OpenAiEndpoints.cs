@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Workbench.Web.Api.Compat;
 
 namespace Workbench.Web.Api.OpenAi;
@@ -26,9 +25,9 @@ public static class OpenAiEndpoints
         api.MapPost("/completions", OpenAiTextCompletions.HandleAsync)
             .WithName("OpenAiCompletions")
             .WithSummary("Continues a prompt (sent to the model as one user turn).");
-        api.MapPost("/embeddings", EmbeddingsAsync)
+        api.MapPost("/embeddings", OpenAiEmbeddings.HandleAsync)
             .WithName("OpenAiEmbeddings")
-            .WithSummary("Not available: the worker has no embedding command; always answers 400.");
+            .WithSummary("One unit-length vector per input string (float or base64), with any GGUF model in the library.");
         return api;
     }
 
@@ -49,24 +48,6 @@ public static class OpenAiEndpoints
         return TypedResults.Json(
             new ModelList("list", [.. models.Models.Select(m => new ModelEntry(m.Name, "model", created, "workbench", m.Name == loaded))]),
             OpenAiJsonContext.Default.ModelList);
-    }
-
-    private static async Task<IResult> EmbeddingsAsync(HttpContext http, IOptionsMonitor<ApiOptions> options)
-    {
-        try
-        {
-            // Read first, so a malformed body gets the more specific message.
-            await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.EmbeddingRequest, options.CurrentValue.MaxRequestBodyBytes);
-            throw new ApiRequestException(
-                StatusCodes.Status400BadRequest,
-                "Embeddings are not available: the Workbench worker runs chat and completion models only and has no embedding command.",
-                "model",
-                "embeddings_not_supported");
-        }
-        catch (ApiRequestException refusal)
-        {
-            return Error(refusal);
-        }
     }
 
     private static string ErrorType(int status) => status switch

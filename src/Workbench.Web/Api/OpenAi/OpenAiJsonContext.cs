@@ -13,5 +13,7 @@ namespace Workbench.Web.Api.OpenAi;
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(EmbeddingList))]
+[JsonSerializable(typeof(EmbeddingListBase64))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

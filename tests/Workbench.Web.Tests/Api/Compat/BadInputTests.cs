@@ -124,11 +124,13 @@ public sealed class BadInputTests(CompatApiServer server)
     }
 
     [Fact]
-    public async Task Embeddings_are_refused_with_a_clear_400()
+    public async Task Embeddings_without_input_or_with_token_arrays_are_refused_with_a_clear_400()
     {
-        using var response = await PostAsync("/v1/embeddings", """{"model":"alpha","input":"hello"}""");
+        using var missing = await PostAsync("/v1/embeddings", """{"model":"alpha"}""");
+        using var tokens = await PostAsync("/v1/embeddings", """{"model":"alpha","input":[[1,2,3]]}""");
 
-        await AssertErrorAsync(response, "/v1/embeddings", HttpStatusCode.BadRequest, "Embeddings are not available");
+        await AssertErrorAsync(missing, "/v1/embeddings", HttpStatusCode.BadRequest, "'input' is required");
+        await AssertErrorAsync(tokens, "/v1/embeddings", HttpStatusCode.BadRequest, "token arrays are not accepted");
     }
 
     [Theory]

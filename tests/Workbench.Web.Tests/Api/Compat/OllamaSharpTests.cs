@@ -79,7 +79,8 @@ public sealed class OllamaSharpTests(CompatApiServer server)
         }
 
         var local = await ollama.ListLocalModelsAsync();
-        var running = (await ollama.ListRunningModelsAsync()).Single();
+        // Most recently used first; other resident models may follow.
+        var running = (await ollama.ListRunningModelsAsync()).First();
 
         Assert.Equal(["alpha:latest", "beta:latest"], local.Select(m => m.Name).Order());
         Assert.All(local, m => Assert.True(m.Size > 0));
@@ -140,6 +141,8 @@ public sealed class OllamaSharpTests(CompatApiServer server)
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("load", json.RootElement.GetProperty("done_reason").GetString());
+        // Resident now, and the most recently used model.
         Assert.Equal(CompatApiServer.Beta, server.Get<CompatModelResolver>().LoadedName);
+        Assert.Contains(server.Get<Workbench.Web.Workers.WorkerRegistry>().PickWorker()!.Resident, m => m.Path.EndsWith("beta.gguf", StringComparison.Ordinal));
     }
 }
