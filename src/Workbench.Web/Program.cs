@@ -34,6 +34,7 @@ app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
 app.MapConversationApi();
+app.MapAccessTokenApi();
 app.MapOpenAiApi();
 app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);

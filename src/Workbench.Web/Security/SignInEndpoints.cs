@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -26,23 +25,23 @@ public static class SignInEndpoints
     private static async Task<IResult> SignInWithFormAsync(
         HttpContext context, AccessTokenStore tokens, [FromForm] string? token, [FromForm] string? returnUrl)
     {
-        if (tokens.RoleOf(token) is not { } role)
+        if (tokens.SignIn(token) is not { } match)
         {
             return Page("That token is not right. Check it and try again.", returnUrl, StatusCodes.Status401Unauthorized);
         }
 
-        await SignInAsync(context, role);
+        await SignInAsync(context, match);
         return TypedResults.LocalRedirect(LocalOrHome(returnUrl));
     }
 
     private static async Task<IResult> SignInWithLinkAsync(HttpContext context, AccessTokenStore tokens, string? token)
     {
-        if (tokens.RoleOf(token) is not { } role)
+        if (tokens.SignIn(token) is not { } match)
         {
             return Page("That sign-in link is not valid any more. Ask the owner for a new token.", "/", StatusCodes.Status401Unauthorized);
         }
 
-        await SignInAsync(context, role);
+        await SignInAsync(context, match);
         // Redirect so the token leaves the address bar and the browser history.
         return TypedResults.LocalRedirect("/");
     }
@@ -53,16 +52,17 @@ public static class SignInEndpoints
         return TypedResults.LocalRedirect("/signin");
     }
 
-    private static Task SignInAsync(HttpContext context, string role)
-    {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)], AccessSchemes.Cookie);
-        return context.SignInAsync(AccessSchemes.Cookie, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true });
-    }
+    private static Task SignInAsync(HttpContext context, AccessTokenMatch match) =>
+        context.SignInAsync(
+            AccessSchemes.Cookie, AccessSession.Principal(match, AccessSchemes.Cookie), new AuthenticationProperties { IsPersistent = true });
 
     private static RazorComponentResult<SignInView> Page(string? error, string? returnUrl, int status) =>
         new(new { Error = error, ReturnUrl = LocalOrHome(returnUrl) }) { StatusCode = status };
 
-    /// <summary>Only paths on this site: an open redirect would let a link send a signed-in user anywhere.</summary>
-    private static string LocalOrHome(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
+    /// <summary>
+    /// Only paths on this site: an open redirect would let a link send a signed-in user anywhere. Control
+    /// characters (a tab, CR/LF) are refused too: ASP.NET Core's local redirect would throw on them.
+    /// </summary>
+    internal static string LocalOrHome(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl) ? url : "/";
 }
