@@ -20,9 +20,9 @@ public static class LibraryEndpoints
                     : TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound))
             .WithName("GetModel")
             .WithSummary("One model with all its facts and tensors.");
-        api.MapPost("/library/rescan", (LibraryScanService scanner) =>
+        api.MapPost("/library/rescan", (LibraryScanService scanner, System.Security.Claims.ClaimsPrincipal caller) =>
             {
-                scanner.RequestRescan();
+                scanner.RequestRescan(caller);
                 return TypedResults.Accepted("/workbench/v1/library/scan", scanner.Status);
             })
             .RequireAuthorization(Hosting.WorkbenchSecurityExtensions.OwnerPolicy)

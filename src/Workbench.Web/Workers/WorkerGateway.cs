@@ -92,6 +92,14 @@ public sealed partial class WorkerGateway(
         }
     }
 
+    /// <summary>An unload asked for by a person (the Overview page): only the owner may free the shared GPU.</summary>
+    /// <exception cref="Security.OwnerOnlyException"><paramref name="caller"/> is not the owner.</exception>
+    public Task<bool> UnloadModelAsync(System.Security.Claims.ClaimsPrincipal caller, string connectionId, CancellationToken cancellationToken)
+    {
+        Security.OwnerOnly.Demand(caller, "unload a model");
+        return UnloadModelAsync(connectionId, cancellationToken);
+    }
+
     /// <summary>Unloads the model of a worker (after any answer in progress) so its memory is free for other apps.</summary>
     public async Task<bool> UnloadModelAsync(string connectionId, CancellationToken cancellationToken)
     {
