@@ -101,6 +101,7 @@ public static class WorkbenchSecurityExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<OriginCheckMiddleware>();
+        app.UseMiddleware<ApiCrossSiteRequestMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
