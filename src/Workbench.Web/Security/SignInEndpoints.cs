@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Antiforgery;
 using Workbench.Web.Components.Auth;
 
 namespace Workbench.Web.Security;
@@ -16,15 +16,23 @@ public static class SignInEndpoints
     {
         var group = endpoints.MapGroup(string.Empty).AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/signin", (string? returnUrl) => Page(null, returnUrl, StatusCodes.Status200OK));
-        group.MapPost("/signin", SignInWithFormAsync).RequireRateLimiting(RateLimitPolicy);
+        // Antiforgery is checked in the handler, so a missing or stale token gets the form again, not an exception.
+        group.MapPost("/signin", SignInWithFormAsync).DisableAntiforgery().RequireRateLimiting(RateLimitPolicy);
         group.MapGet("/signin/link", SignInWithLinkAsync).RequireRateLimiting(RateLimitPolicy);
         endpoints.MapPost("/signout", (Delegate)SignOutAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> SignInWithFormAsync(
-        HttpContext context, AccessTokenStore tokens, [FromForm] string? token, [FromForm] string? returnUrl)
+    private static async Task<IResult> SignInWithFormAsync(HttpContext context, AccessTokenStore tokens, IAntiforgery antiforgery)
     {
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+        {
+            return Page("This sign-in form has expired. Enter the token again.", null, StatusCodes.Status400BadRequest);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string? token = form["token"];
+        string? returnUrl = form["returnUrl"];
         if (tokens.SignIn(token) is not { } match)
         {
             return Page("That token is not right. Check it and try again.", returnUrl, StatusCodes.Status401Unauthorized);
