@@ -13,7 +13,7 @@ namespace Workbench.Web.Security;
 public static class OwnerDetails
 {
     /// <summary>Whether <paramref name="viewer"/> sees paths and process ids.</summary>
-    public static bool AreVisibleTo(ClaimsPrincipal? viewer) => viewer?.IsInRole(AccessRoles.Owner) == true;
+    public static bool AreVisibleTo(ClaimsPrincipal? viewer) => OwnerOnly.Allows(viewer);
 
     /// <summary>The path itself for the owner, else only its last segment.</summary>
     public static string PathFor(ClaimsPrincipal? viewer, string path) => AreVisibleTo(viewer) ? path : LastSegment(path);

@@ -8,12 +8,15 @@ namespace Workbench.Web.Security;
 /// </summary>
 public static class OwnerOnly
 {
+    /// <summary>Whether <paramref name="caller"/> is the owner.</summary>
+    public static bool Allows(ClaimsPrincipal? caller) => caller?.IsInRole(AccessRoles.Owner) == true;
+
     /// <summary>Throws <see cref="OwnerOnlyException"/> unless <paramref name="caller"/> is the owner.</summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="action">What they asked, completing "Only the owner may …".</param>
     public static void Demand(ClaimsPrincipal? caller, string action)
     {
-        if (caller?.IsInRole(AccessRoles.Owner) != true)
+        if (!Allows(caller))
         {
             throw new OwnerOnlyException(action);
         }
