@@ -18,7 +18,8 @@ public sealed class AccessTokenStore(IOptions<WorkbenchOptions> options, TimePro
     public const string FirstStartName = "first start";
 
     private readonly Lock _gate = new();
-    private (DateTime WrittenAt, AccessTokenFile File)? _cache;
+    // One reference, swapped whole, so a request never reads half of an update.
+    private volatile CachedFile? _cache;
 
     private string FilePath => Path.Combine(options.Value.DataDirectory, "security", "access.json");
 
@@ -170,13 +171,15 @@ public sealed class AccessTokenStore(IOptions<WorkbenchOptions> options, TimePro
         }
 
         var file = AccessTokenFile.Parse(SecretFile.Read(FilePath), time.GetUtcNow());
-        _cache = (writtenAt, file);
+        _cache = new CachedFile(writtenAt, file);
         return file;
     }
 
     private void Save(AccessTokenFile file)
     {
         SecretFile.Write(FilePath, JsonSerializer.Serialize(file));
-        _cache = (File.GetLastWriteTimeUtc(FilePath), file);
+        _cache = new CachedFile(File.GetLastWriteTimeUtc(FilePath), file);
     }
+
+    private sealed record CachedFile(DateTime WrittenAt, AccessTokenFile File);
 }

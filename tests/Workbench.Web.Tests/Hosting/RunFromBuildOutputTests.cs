@@ -53,6 +53,23 @@ public sealed partial class RunFromBuildOutputTests : IDisposable
         Assert.DoesNotMatch(SignInLink(), third.Output);
     }
 
+    [Fact]
+    public async Task The_port_the_container_image_sets_is_not_overridden_by_the_default_address()
+    {
+        var port = FreePort();
+
+        await using var host = BuiltWebHostProcess.Start(Settings(("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        Assert.Equal(port, (await host.Address).Port);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static async Task<string> PrintedTokenAsync(BuiltWebHostProcess host)
     {
         await host.Address;

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -78,6 +82,23 @@ public sealed class SessionRevocationTests : IAsyncLifetime
 
         Assert.False(state.User.Identity?.IsAuthenticated);
         Assert.IsType<AccessRevalidatingStateProvider>(provider);
+    }
+
+    [Fact]
+    public async Task A_cookie_from_before_sessions_were_bound_to_tokens_is_refused()
+    {
+        // What sign-in issued before: a persistent cookie with the owner role and nothing else.
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "owner"), new Claim(ClaimTypes.Role, AccessRoles.Owner)], AccessSchemes.Cookie);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true }, AccessSchemes.Cookie);
+        var cookie = _server.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(AccessSchemes.Cookie).TicketDataFormat.Protect(ticket);
+        using var browser = _server.CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/settings");
+        request.Headers.Add("Cookie", $"{AccessSchemes.CookieName}={cookie}");
+
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/signin", response.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]
