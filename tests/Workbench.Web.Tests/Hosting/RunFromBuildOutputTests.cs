@@ -28,6 +28,18 @@ public sealed partial class RunFromBuildOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task The_readme_run_command_runs_in_production_and_takes_the_address_given_on_the_command_line()
+    {
+        await using var host = BuiltWebHostProcess.StartWithDotnetRun(Settings(), "--urls", "http://127.0.0.1:0");
+        using var client = new HttpClient { BaseAddress = await host.Address };
+
+        var css = await client.GetByteArrayAsync("_content/MudBlazor/MudBlazor.min.css");
+
+        Assert.Contains("Hosting environment: Production", await host.WaitForOutputAsync("Hosting environment:"), StringComparison.Ordinal);
+        Assert.NotEmpty(css);
+    }
+
+    [Fact]
     public async Task The_sign_in_link_is_printed_at_every_start_until_someone_signs_in()
     {
         string firstToken;
@@ -73,12 +85,7 @@ public sealed partial class RunFromBuildOutputTests : IDisposable
     private static async Task<string> PrintedTokenAsync(BuiltWebHostProcess host)
     {
         await host.Address;
-        for (var i = 0; i < 100 && !SignInLink().IsMatch(host.Output); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        var token = SignInLink().Match(host.Output).Groups["token"].Value;
+        var token = SignInLink().Match(await host.WaitForOutputAsync("/signin/link?token=")).Groups["token"].Value;
         Assert.NotEmpty(token);
         return token;
     }

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Workbench.Web.Tests.TestSupport;
 
 /// <summary>
-/// The web host as a user runs it from the build output: <c>dotnet Workbench.Web.dll</c> in
-/// <c>src/Workbench.Web/bin/&lt;configuration&gt;/net10.0</c>, Production, no launch profile.
+/// The web host as a user runs it: the built <c>dotnet Workbench.Web.dll</c> in
+/// <c>src/Workbench.Web/bin/&lt;configuration&gt;/net10.0</c> (Production, no launch profile), or the README's
+/// <c>dotnet run --project src/Workbench.Web</c> with its launch profile (without building again).
 /// </summary>
 public sealed partial class BuiltWebHostProcess : IAsyncDisposable
 {
@@ -27,6 +28,17 @@ public sealed partial class BuiltWebHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits up to 10 s for the host to print <paramref name="text"/>; the output so far.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        for (var i = 0; i < 200 && !Output.Contains(text, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        return Output;
+    }
+
     /// <summary>Where it listens, once it says so.</summary>
     public Task<Uri> Address => _listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -34,14 +46,28 @@ public sealed partial class BuiltWebHostProcess : IAsyncDisposable
     public static BuiltWebHostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var folder = Path.Combine(Deployment.RepositoryRoot.PathOf("src/Workbench.Web/bin"), BuildConfiguration, "net10.0");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(folder, "Workbench.Web.dll"));
+        var environmentWithProduction = new Dictionary<string, string>(environment) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        return Launch(folder, environmentWithProduction, [Path.Combine(folder, "Workbench.Web.dll"), .. arguments]);
+    }
+
+    /// <summary>Starts <c>dotnet run --project src/Workbench.Web</c> from the repository root, as the README says.</summary>
+    public static BuiltWebHostProcess StartWithDotnetRun(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Launch(
+            Deployment.RepositoryRoot.PathOf("."),
+            environment,
+            ["run", "--no-build", "-c", BuildConfiguration, "--project", "src/Workbench.Web", .. arguments]);
+
+    private static BuiltWebHostProcess Launch(string workingDirectory, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // What the test runner itself was started with must not decide the environment or the address.
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (key, value) in environment)
         {
