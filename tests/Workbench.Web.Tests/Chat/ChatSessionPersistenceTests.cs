@@ -214,6 +214,25 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         Assert.Contains("no longer exists", _session.Notice, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_guest_session_saves_conversations_as_the_guests_and_cannot_open_the_owners()
+    {
+        var ownersChat = await _store.CreateAsync(ConversationCaller.LocalOwner, "owner's", ConversationSettings.Default);
+        var guest = new ConversationCaller("guest-token-id", SeesAll: false);
+        _session.Caller = guest;
+
+        var opened = await _session.OpenAsync(ownersChat.Id);
+        var sending = _session.SendAsync("hello");
+        _backend.Send("hi");
+        _backend.End(ScriptedChatBackend.Completed(2, 1));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(opened);
+        Assert.NotEqual(ownersChat.Id, _session.ConversationId);
+        Assert.Equal([_session.ConversationId!.Value], (await _store.ListAsync(guest)).Select(c => c.Id));
+        Assert.Equal(2, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
+    }
+
     private ChatSession NewSession(ConversationStore store) => new(_backend, store, _time, NullLogger<ChatSession>.Instance);
 
     private async Task<ConversationMessage> SavedAnswerAsync() =>
