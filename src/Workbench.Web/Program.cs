@@ -8,6 +8,7 @@ using Workbench.Web.Security;
 using Workbench.Web.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseWorkbenchHosting();
 builder.Services
     .AddWorkbenchOptions(builder.Configuration)
     .AddWorkbenchSecurity(builder.Configuration)
@@ -17,10 +18,8 @@ builder.Services
     .AddWorkbenchUi();
 
 var app = builder.Build();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
+// In every environment: a client on the LAN never gets a stack trace (the developer page would show one).
+app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseWorkbenchSecurity();
@@ -34,6 +33,7 @@ app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
 app.MapConversationApi();
+app.MapAccessTokenApi();
 app.MapOpenAiApi();
 app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);

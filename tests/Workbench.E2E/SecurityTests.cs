@@ -1,10 +1,36 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Workbench.Web.Security;
+using Xunit.Abstractions;
 
 namespace Workbench.E2E;
 
 [Collection(BrowserTestGroup.Name)]
-public sealed class SecurityTests(BrowserFixture browser)
+public sealed class SecurityTests(BrowserFixture browser, ITestOutputHelper output)
 {
+    [Fact]
+    public async Task An_open_page_of_a_guest_goes_to_the_sign_in_page_once_the_guest_token_is_deleted()
+    {
+        var tokens = browser.Server.Services.GetRequiredService<AccessTokenStore>();
+        var guest = tokens.Create(AccessRoles.Guest, "browser test guest");
+        var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(browser.Server.BaseUrl + "/signin/link?token=" + Uri.EscapeDataString(guest.Secret));
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        Assert.Equal("guest", (await page.GetByTestId("signed-in-as").InnerTextAsync()).Trim());
+        // A guest is not shown the owner's controls.
+        Assert.Equal(0, await page.GetByTestId("worker-pid").CountAsync());
+
+        var revoked = Stopwatch.StartNew();
+        tokens.Delete(guest.Token.Id);
+        await page.WaitForURLAsync("**/signin**", new() { Timeout = 15_000 });
+
+        await page.GetByTestId("signin-form").WaitForAsync();
+        output.WriteLine($"Open page reached the sign-in page {revoked.Elapsed.TotalSeconds:0.0} s after the token was deleted (interval 1 s).");
+        await context.CloseAsync();
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/models")]

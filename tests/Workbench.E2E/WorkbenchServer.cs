@@ -49,6 +49,8 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         builder.UseSetting("Workbench:ModelRoots:0", _modelRoot);
         builder.UseSetting("Workbench:GenerateDemoModel", "true");
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // Open pages re-check their sign-in token every second, so a revoked session ends quickly in tests.
+        builder.UseSetting("Workbench:Access:SessionRevalidationInterval", "00:00:01");
     }
 
     protected override void Dispose(bool disposing)

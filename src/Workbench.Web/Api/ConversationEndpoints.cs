@@ -5,7 +5,10 @@ using Workbench.Web.Chat;
 
 namespace Workbench.Web.Api;
 
-/// <summary>Saved chat conversations over HTTP: <c>GET /workbench/v1/conversations/{id}/export</c>.</summary>
+/// <summary>
+/// Saved chat conversations over HTTP: <c>GET /workbench/v1/conversations/{id}/export</c>. A guest finds only
+/// their own conversations (another's answers 404, as if it did not exist); the owner finds every one.
+/// </summary>
 public static class ConversationEndpoints
 {
     /// <summary>Maps the endpoints.</summary>
@@ -24,6 +27,7 @@ public static class ConversationEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
         string id,
         string? format,
+        System.Security.Claims.ClaimsPrincipal user,
         ConversationStore store,
         CancellationToken cancellationToken)
     {
@@ -34,7 +38,7 @@ public static class ConversationEndpoints
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (!Guid.TryParse(id, out var conversationId) || await store.GetAsync(conversationId, cancellationToken) is not { } transcript)
+        if (!Guid.TryParse(id, out var conversationId) || await store.GetAsync(ConversationCaller.From(user), conversationId, cancellationToken) is not { } transcript)
         {
             return TypedResults.Problem($"No conversation with id '{id}' is saved.", statusCode: StatusCodes.Status404NotFound);
         }

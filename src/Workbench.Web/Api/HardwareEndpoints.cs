@@ -13,7 +13,8 @@ public static class HardwareEndpoints
     public static RouteGroupBuilder MapHardwareApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/workbench/v1");
-        api.MapGet("/hardware", (WorkerRegistry registry) => registry.Workers.Select(WorkerHardware.From).ToList())
+        api.MapGet("/hardware", (WorkerRegistry registry, System.Security.Claims.ClaimsPrincipal viewer) =>
+                registry.Workers.Select(w => WorkerHardware.From(w, viewer)).ToList())
             .WithTags("Hardware")
             .WithName("ListHardware")
             .WithSummary("Every connected worker with its machine's hardware and the model tier it is in.");
@@ -30,7 +31,7 @@ public static class HardwareEndpoints
 
 /// <summary>A connected worker and its machine.</summary>
 /// <param name="HostName">Machine the worker runs on.</param>
-/// <param name="Registration">What the worker said about itself.</param>
+/// <param name="Registration">What the worker said about itself (process id 0 and no path unless the owner asks).</param>
 /// <param name="ConnectedAt">When it registered.</param>
 /// <param name="Hardware">Its machine's hardware; null until the worker has reported it.</param>
 /// <param name="Advice">Which model sizes the machine runs well; null until the hardware is known.</param>
@@ -41,11 +42,16 @@ public sealed record WorkerHardware(
     HardwareSnapshot? Hardware,
     HardwareTierAdvice? Advice)
 {
-    /// <summary>The entry for a connected worker.</summary>
-    public static WorkerHardware From(ConnectedWorker worker)
+    /// <summary>The entry for a connected worker as <paramref name="viewer"/> may see it.</summary>
+    public static WorkerHardware From(ConnectedWorker worker, System.Security.Claims.ClaimsPrincipal? viewer)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        return new(worker.Registration.HostName, worker.Registration, worker.ConnectedAt, worker.Hardware, worker.Hardware?.AdviseTier());
+        return new(
+            worker.Registration.HostName,
+            Security.OwnerDetails.RegistrationFor(viewer, worker.Registration),
+            worker.ConnectedAt,
+            worker.Hardware is { } hardware ? Security.OwnerDetails.HardwareFor(viewer, hardware) : null,
+            worker.Hardware?.AdviseTier());
     }
 }
 

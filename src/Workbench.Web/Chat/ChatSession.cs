@@ -59,6 +59,9 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     /// <summary>Whether this user may load models (the owner); a guest chats with whatever is loaded.</summary>
     public bool CanLoadModels { get; set; } = true;
 
+    /// <summary>Who uses this session: owns the conversations it creates and may open only those they may see.</summary>
+    public ConversationCaller Caller { get; set; } = ConversationCaller.Anonymous;
+
     /// <summary>The model file chat uses; loaded on the first message if the worker has another.</summary>
     public string? ModelPath
     {
@@ -92,7 +95,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
         ConversationTranscript? transcript;
         try
         {
-            transcript = await store.GetAsync(id, cancellationToken);
+            transcript = await store.GetAsync(Caller, id, cancellationToken);
         }
         catch (SqliteException e)
         {
@@ -278,7 +281,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
 
         try
         {
-            var conversation = await store.CreateAsync(ConversationTitle.FromFirstMessage(firstMessage), Settings);
+            var conversation = await store.CreateAsync(Caller, ConversationTitle.FromFirstMessage(firstMessage), Settings);
             ConversationId = conversation.Id;
             Title = conversation.Title;
         }

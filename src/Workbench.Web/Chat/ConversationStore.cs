@@ -11,6 +11,8 @@ namespace Workbench.Web.Chat;
 /// <summary>
 /// Saved conversations and their messages in SQLite. Every write is one transaction, so a crash leaves
 /// either the old or the new state; deleting a conversation deletes its messages with it.
+/// Each conversation has an owner: listing, reading, renaming and deleting take the caller and find only
+/// what the caller may see. The message writes take an id the caller got from those (a chat session's own).
 /// </summary>
 public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider time)
 {
@@ -23,8 +25,9 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
     public event Action? Changed;
 
     /// <summary>Starts a conversation with no messages.</summary>
-    public async Task<Conversation> CreateAsync(string title, ConversationSettings settings, CancellationToken cancellationToken = default)
+    public async Task<Conversation> CreateAsync(ConversationCaller caller, string title, ConversationSettings settings, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var validTitle = ValidTitle(title);
         var now = time.GetUtcNow();
         var conversation = new Conversation(Guid.NewGuid(), validTitle, now, now, settings);
@@ -32,9 +35,10 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path)
-                VALUES ($id, $title, $now, $now, $system, $sampling, $model)
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, owner)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $owner)
                 """;
+            insert.Parameters.AddWithValue("$owner", caller.Id);
             insert.Parameters.AddWithValue("$id", Key(conversation.Id));
             insert.Parameters.AddWithValue("$title", validTitle);
             insert.Parameters.AddWithValue("$now", Text(now));
@@ -46,12 +50,13 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         return conversation;
     }
 
-    /// <summary>Every conversation, the most recently updated first.</summary>
-    public async Task<IReadOnlyList<Conversation>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>Every conversation the caller may see, the most recently updated first.</summary>
+    public async Task<IReadOnlyList<Conversation>> ListAsync(ConversationCaller caller, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"{SelectConversation} ORDER BY updated_at DESC, created_at DESC";
+        command.CommandText = $"{SelectConversation} WHERE {Visible} ORDER BY updated_at DESC, created_at DESC";
+        AddCaller(command, caller);
         var conversations = new List<Conversation>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -62,8 +67,8 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         return conversations;
     }
 
-    /// <summary>One conversation with its messages in order, or null when there is none with that id.</summary>
-    public async Task<ConversationTranscript?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    /// <summary>One conversation with its messages in order, or null when there is none with that id the caller may see.</summary>
+    public async Task<ConversationTranscript?> GetAsync(ConversationCaller caller, Guid id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction();
@@ -71,8 +76,9 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = $"{SelectConversation} WHERE id = $id";
+            command.CommandText = $"{SelectConversation} WHERE id = $id AND {Visible}";
             command.Parameters.AddWithValue("$id", Key(id));
+            AddCaller(command, caller);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -106,28 +112,33 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         return new ConversationTranscript(conversation, messages);
     }
 
-    /// <summary>Gives a conversation a new title; false when there is no such conversation.</summary>
+    /// <summary>Gives a conversation a new title; false when there is no such conversation the caller may see.</summary>
     /// <exception cref="ArgumentException">The title is empty or longer than <see cref="ConversationTitle.MaxLength"/>.</exception>
-    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken = default)
+    public async Task<bool> RenameAsync(ConversationCaller caller, Guid id, string title, CancellationToken cancellationToken = default)
     {
         var validTitle = ValidTitle(title);
         var renamed = await ExecuteAsync(
-            "UPDATE conversations SET title = $title WHERE id = $id",
+            $"UPDATE conversations SET title = $title WHERE id = $id AND {Visible}",
             command =>
             {
                 command.Parameters.AddWithValue("$id", Key(id));
                 command.Parameters.AddWithValue("$title", validTitle);
+                AddCaller(command, caller);
             },
             cancellationToken);
         return NotifyIf(renamed > 0);
     }
 
-    /// <summary>Deletes a conversation and its messages; false when there is no such conversation.</summary>
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    /// <summary>Deletes a conversation and its messages; false when there is no such conversation the caller may see.</summary>
+    public async Task<bool> DeleteAsync(ConversationCaller caller, Guid id, CancellationToken cancellationToken = default)
     {
         var deleted = await ExecuteAsync(
-            "DELETE FROM conversations WHERE id = $id",
-            command => command.Parameters.AddWithValue("$id", Key(id)),
+            $"DELETE FROM conversations WHERE id = $id AND {Visible}",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(id));
+                AddCaller(command, caller);
+            },
             cancellationToken);
         return NotifyIf(deleted > 0);
     }
@@ -222,6 +233,16 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             },
             cancellationToken);
         NotifyIf(removed > 0);
+    }
+
+    // The owner sees every conversation, anyone else only their own.
+    private const string Visible = "($seesAll OR owner = $caller)";
+
+    private static void AddCaller(SqliteCommand command, ConversationCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        command.Parameters.AddWithValue("$caller", caller.Id);
+        command.Parameters.AddWithValue("$seesAll", caller.SeesAll);
     }
 
     private const string SelectConversation =

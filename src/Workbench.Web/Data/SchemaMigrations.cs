@@ -74,5 +74,11 @@ internal static class SchemaMigrations
             measured_compute   INTEGER NOT NULL
         );
         """,
+
+        // 5: each conversation belongs to the principal that created it; earlier ones to the owner at this machine.
+        """
+        ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'local';
+        CREATE INDEX conversations_by_owner ON conversations (owner, updated_at DESC);
+        """,
     ];
 }

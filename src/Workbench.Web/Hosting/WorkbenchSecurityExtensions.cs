@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -58,6 +59,7 @@ public static class WorkbenchSecurityExtensions
                 cookie.ExpireTimeSpan = TimeSpan.FromDays(30);
                 cookie.SlidingExpiration = true;
                 cookie.LoginPath = "/signin";
+                cookie.Events.OnValidatePrincipal = SessionCookieValidation.ValidateAsync;
                 cookie.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized, "Sign in first.");
                 cookie.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden, "Only the owner may do this.");
             })
@@ -69,6 +71,8 @@ public static class WorkbenchSecurityExtensions
             .AddPolicy(OwnerPolicy, policy => policy.AddAuthenticationSchemes(AccessSchemes.Default).RequireRole(AccessRoles.Owner))
             .AddPolicy(WorkerPolicy, policy => policy.AddAuthenticationSchemes(AccessSchemes.WorkerSecret).RequireRole(AccessRoles.Worker));
         services.AddCascadingAuthenticationState();
+        // Before Blazor's own registration (a TryAdd), so open circuits re-check their token.
+        services.AddScoped<AuthenticationStateProvider, AccessRevalidatingStateProvider>();
 
         services.AddRateLimiter(limiter =>
         {
@@ -97,6 +101,7 @@ public static class WorkbenchSecurityExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<OriginCheckMiddleware>();
+        app.UseMiddleware<ApiCrossSiteRequestMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

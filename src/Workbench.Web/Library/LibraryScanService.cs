@@ -30,6 +30,14 @@ public sealed partial class LibraryScanService(
     /// <summary>Asks for a rescan; a request while one is already queued is merged into it.</summary>
     public void RequestRescan() => _requests.Writer.TryWrite(true);
 
+    /// <summary>A rescan asked for by a person (the Models page, the JSON API): only the owner may.</summary>
+    /// <exception cref="Security.OwnerOnlyException"><paramref name="caller"/> is not the owner.</exception>
+    public void RequestRescan(System.Security.Claims.ClaimsPrincipal caller)
+    {
+        Security.OwnerOnly.Demand(caller, "rescan the model library");
+        RequestRescan();
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

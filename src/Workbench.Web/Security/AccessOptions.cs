@@ -29,6 +29,12 @@ public sealed class AccessOptions
 
     /// <summary>Sign-in attempts allowed per client address per minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 5;
+
+    /// <summary>
+    /// How often an open page re-checks that the token it signed in with still exists; deleting or
+    /// replacing a token ends its open pages within this time (each new request is checked at once).
+    /// </summary>
+    public TimeSpan SessionRevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Checks <see cref="AccessOptions"/> at start-up, naming the key that is wrong.</summary>
@@ -40,6 +46,11 @@ internal sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
         if (options.SignInAttemptsPerMinute is < 1 or > 1000)
         {
             failures.Add($"Workbench:Access:SignInAttemptsPerMinute must be between 1 and 1000; got {options.SignInAttemptsPerMinute}.");
+        }
+
+        if (options.SessionRevalidationInterval < TimeSpan.FromSeconds(1) || options.SessionRevalidationInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Workbench:Access:SessionRevalidationInterval must be between 00:00:01 and 00:01:00; got {options.SessionRevalidationInterval}.");
         }
 
         if (options.WorkerSecret is { Length: > 0 and < 16 })

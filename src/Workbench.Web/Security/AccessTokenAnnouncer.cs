@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Workbench.Web.Security;
 
 /// <summary>
-/// On first start, makes the owner's access token and prints a sign-in link with it (like Jupyter does);
-/// only its hash is kept, so this is the one time it is shown.
+/// Until the first sign-in succeeds, every start makes a new owner token and prints a sign-in link with it
+/// (like Jupyter does): only hashes are kept, so a link lost with a failed start is replaced at the next.
 /// </summary>
 public sealed partial class AccessTokenAnnouncer(
     AccessTokenStore tokens,
@@ -15,7 +15,7 @@ public sealed partial class AccessTokenAnnouncer(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (tokens.EnsureOwnerToken() is { } token)
+        if (tokens.RenewFirstStartToken() is { } token)
         {
             // The addresses are known once the server listens.
             lifetime.ApplicationStarted.Register(() => Announce(token));
@@ -44,6 +44,6 @@ public sealed partial class AccessTokenAnnouncer(
         return $"{normalized.TrimEnd('/')}/signin/link?token={Uri.EscapeDataString(token)}";
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: open {Link} to sign in as the owner from another device. This token is shown only now; rotate it on the Settings page if it is lost.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: open {Link} to sign in as the owner from another device. Until someone signs in, each start prints a new link; afterwards make tokens on the Settings page.")]
     private static partial void LogFirstToken(ILogger logger, string link);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Workbench.Web.Hosting;
@@ -5,84 +7,179 @@ using Workbench.Web.Hosting;
 namespace Workbench.Web.Security;
 
 /// <summary>
-/// The owner's and the guest's sign-in tokens, stored only as hashes in <c>&lt;data&gt;/security/access.json</c>.
-/// A token is shown once, when it is made; losing it means rotating it (on this machine, or by deleting the file).
+/// The owner's and guests' sign-in tokens, stored only as hashes in <c>&lt;data&gt;/security/access.json</c>.
+/// A token is shown once, when it is made. Every session remembers which token made it, so deleting or
+/// replacing a token ends its sessions (see <see cref="AccessSession"/>). Read on every request, so the
+/// parsed file is cached until it changes on disk.
 /// </summary>
-public sealed class AccessTokenStore(IOptions<WorkbenchOptions> options)
+public sealed class AccessTokenStore(IOptions<WorkbenchOptions> options, TimeProvider time)
 {
+    /// <summary>Name of the owner token made at start-up while nobody has signed in yet.</summary>
+    public const string FirstStartName = "first start";
+
     private readonly Lock _gate = new();
+    // One reference, swapped whole, so a request never reads half of an update.
+    private volatile CachedFile? _cache;
 
     private string FilePath => Path.Combine(options.Value.DataDirectory, "security", "access.json");
 
-    /// <summary>Makes the owner token on first run; returns it then (to print), null when one exists.</summary>
-    public string? EnsureOwnerToken()
+    /// <summary>Every token, oldest first.</summary>
+    public IReadOnlyList<AccessToken> List() => [.. Load().Tokens.Select(t => t.ToToken())];
+
+    /// <summary>Makes a token for <paramref name="role"/>; its secret is in the result and nowhere else.</summary>
+    public CreatedAccessToken Create(string role, string name)
     {
         lock (_gate)
         {
-            return Load().Owner is null ? RotateLocked(AccessRoles.Owner) : null;
+            var file = Load();
+            var created = NewEntry(role, name);
+            Save(file with { Tokens = [.. file.Tokens, created.Entry] });
+            return new CreatedAccessToken(created.Entry.ToToken(), created.Secret);
         }
     }
 
-    /// <summary>Whether a guest token exists.</summary>
-    public bool HasGuestToken => Load().Guest is not null;
-
-    /// <summary>The role a token signs in as, or null for a wrong token.</summary>
-    public string? RoleOf(string? token)
+    /// <summary>Deletes a token, ending its sessions; false when there is none with this id.</summary>
+    /// <exception cref="LastOwnerTokenException">It is the only owner token.</exception>
+    public bool Delete(string id)
     {
-        var hashes = Load();
-        // Both compared every time, in constant time, so timing tells nothing about which one matched.
-        var owner = SecretText.MatchesHash(token, hashes.Owner);
-        var guest = SecretText.MatchesHash(token, hashes.Guest);
-        return owner ? AccessRoles.Owner : guest ? AccessRoles.Guest : null;
+        lock (_gate)
+        {
+            var file = Load();
+            if (file.Tokens.FirstOrDefault(t => t.Id == id) is not { } doomed)
+            {
+                return false;
+            }
+
+            if (doomed.Role == AccessRoles.Owner && file.Tokens.Count(t => t.Role == AccessRoles.Owner) == 1)
+            {
+                throw new LastOwnerTokenException();
+            }
+
+            Save(file with { Tokens = [.. file.Tokens.Where(t => t.Id != id)] });
+            return true;
+        }
     }
 
-    /// <summary>Replaces the token of a role and returns the new one (shown once).</summary>
+    /// <summary>Replaces every token of <paramref name="role"/> by one new one (ending their sessions) and returns it.</summary>
     public string Rotate(string role)
     {
         lock (_gate)
         {
-            return RotateLocked(role);
+            var file = Load();
+            var created = NewEntry(role, role);
+            Save(file with { Tokens = [.. file.Tokens.Where(t => t.Role != role), created.Entry] });
+            return created.Secret;
         }
     }
 
-    /// <summary>Removes the guest token, signing no guest in from now on.</summary>
-    public void RevokeGuest()
+    /// <summary>
+    /// Until the first sign-in succeeds (or while there is no owner token), replaces the start-up owner
+    /// token by a new one and returns it to print; null once someone has signed in.
+    /// </summary>
+    public string? RenewFirstStartToken()
     {
         lock (_gate)
         {
-            Save(Load() with { Guest = null });
+            var file = Load();
+            var hasOwner = file.Tokens.Any(t => t.Role == AccessRoles.Owner);
+            if (file.SignedInOnce && hasOwner)
+            {
+                return null;
+            }
+
+            var created = NewEntry(AccessRoles.Owner, FirstStartName);
+            Save(file with { Tokens = [.. file.Tokens.Where(t => t.Name != FirstStartName || t.Role != AccessRoles.Owner), created.Entry] });
+            return created.Secret;
         }
     }
 
-    private string RotateLocked(string role)
+    /// <summary>The token <paramref name="secret"/> is, or null for a wrong one. Records that a sign-in succeeded.</summary>
+    public AccessTokenMatch? SignIn(string? secret)
     {
-        var token = SecretText.NewToken();
-        var hashes = Load();
-        Save(role switch
+        if (string.IsNullOrEmpty(secret))
         {
-            AccessRoles.Owner => hashes with { Owner = SecretText.Hash(token) },
-            AccessRoles.Guest => hashes with { Guest = SecretText.Hash(token) },
-            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Only the owner and guest roles have tokens."),
-        });
-        return token;
+            return null;
+        }
+
+        // Every hash is compared, in constant time, so timing tells nothing about which one matched.
+        var hash = SecretText.Hash(secret);
+        AccessTokenEntry? match = null;
+        foreach (var entry in Load().Tokens)
+        {
+            if (SecretText.EqualsSecret(hash, entry.Hash))
+            {
+                match = entry;
+            }
+        }
+
+        if (match is null)
+        {
+            return null;
+        }
+
+        RecordSignIn();
+        return new AccessTokenMatch(match.ToToken(), Stamp(match.Hash));
     }
 
-    private TokenHashes Load()
+    /// <summary>Whether a session made by token <paramref name="id"/> with <paramref name="stamp"/> and <paramref name="role"/> is still valid.</summary>
+    public bool IsCurrent(string? id, string? stamp, string? role) =>
+        id is not null && stamp is not null
+        && Load().Tokens.FirstOrDefault(t => t.Id == id) is { } entry
+        && entry.Role == role
+        && SecretText.EqualsSecret(stamp, Stamp(entry.Hash));
+
+    private void RecordSignIn()
     {
-        try
+        if (Load().SignedInOnce)
         {
-            return SecretFile.Read(FilePath) is { Length: > 0 } json
-                ? JsonSerializer.Deserialize<TokenHashes>(json) ?? new TokenHashes(null, null)
-                : new TokenHashes(null, null);
+            return;
         }
-        catch (JsonException)
+
+        lock (_gate)
         {
-            // A damaged file signs nobody in; the owner rotates from this machine or deletes the file.
-            return new TokenHashes(null, null);
+            Save(Load() with { SignedInOnce = true });
         }
     }
 
-    private void Save(TokenHashes hashes) => SecretFile.Write(FilePath, JsonSerializer.Serialize(hashes));
+    private (AccessTokenEntry Entry, string Secret) NewEntry(string role, string name)
+    {
+        if (role is not (AccessRoles.Owner or AccessRoles.Guest))
+        {
+            throw new ArgumentOutOfRangeException(nameof(role), role, $"A token signs in as '{AccessRoles.Owner}' or '{AccessRoles.Guest}'.");
+        }
 
-    private sealed record TokenHashes(string? Owner, string? Guest);
+        name = name.Trim();
+        if (name.Length is 0 or > 100)
+        {
+            throw new ArgumentException("Give the token a name of 1 to 100 characters, e.g. the device or person it is for.", nameof(name));
+        }
+
+        var secret = SecretText.NewToken();
+        return (new AccessTokenEntry(Guid.NewGuid().ToString("N"), role, name, SecretText.Hash(secret), time.GetUtcNow()), secret);
+    }
+
+    // Not the hash itself: a cookie should not carry what the file stores.
+    private static string Stamp(string hash) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("workbench-session-stamp:" + hash)))[..32];
+
+    private AccessTokenFile Load()
+    {
+        var writtenAt = File.Exists(FilePath) ? File.GetLastWriteTimeUtc(FilePath) : DateTime.MinValue;
+        if (_cache is { } cached && cached.WrittenAt == writtenAt)
+        {
+            return cached.File;
+        }
+
+        var file = AccessTokenFile.Parse(SecretFile.Read(FilePath), time.GetUtcNow());
+        _cache = new CachedFile(writtenAt, file);
+        return file;
+    }
+
+    private void Save(AccessTokenFile file)
+    {
+        SecretFile.Write(FilePath, JsonSerializer.Serialize(file));
+        _cache = new CachedFile(File.GetLastWriteTimeUtc(FilePath), file);
+    }
+
+    private sealed record CachedFile(DateTime WrittenAt, AccessTokenFile File);
 }

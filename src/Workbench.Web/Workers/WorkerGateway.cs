@@ -178,6 +178,19 @@ public sealed partial class WorkerGateway(
         }
     }
 
+    /// <summary>An unload asked for by a person (Overview, Hardware): only the owner may free the shared memory.</summary>
+    /// <exception cref="Security.OwnerOnlyException"><paramref name="caller"/> is not the owner.</exception>
+    public Task<bool> UnloadModelAsync(System.Security.Claims.ClaimsPrincipal caller, string connectionId, string? modelPath, CancellationToken cancellationToken)
+    {
+        Security.OwnerOnly.Demand(caller, "unload a model");
+        return UnloadModelAsync(connectionId, modelPath, cancellationToken);
+    }
+
+    /// <summary>An unload of every model asked for by a person (see the overload with a model path).</summary>
+    /// <exception cref="Security.OwnerOnlyException"><paramref name="caller"/> is not the owner.</exception>
+    public Task<bool> UnloadModelAsync(System.Security.Claims.ClaimsPrincipal caller, string connectionId, CancellationToken cancellationToken) =>
+        UnloadModelAsync(caller, connectionId, null, cancellationToken);
+
     /// <summary>
     /// Unloads <paramref name="modelPath"/> (null: every model) of a worker after the answers in progress on it, so
     /// its memory is free for other apps; answers whether anything was unloaded.

@@ -29,7 +29,7 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         _backend.End(ScriptedChatBackend.Completed(20, 5));
         await sending.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var saved = await _store.GetAsync(_session.ConversationId!.Value);
+        var saved = await _store.GetAsync(ConversationCaller.LocalOwner, _session.ConversationId!.Value);
         Assert.NotNull(saved);
         Assert.Equal("What is a good sourdough hydration for a beginner who…", saved.Conversation.Title);
         Assert.Equal(saved.Conversation.Title, _session.Title);
@@ -115,7 +115,7 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         _backend.End(ScriptedChatBackend.Completed(3, 1));
         await regenerating.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var saved = (await _store.GetAsync(_session.ConversationId!.Value))!;
+        var saved = (await _store.GetAsync(ConversationCaller.LocalOwner, _session.ConversationId!.Value))!;
         Assert.Equal(["Name a cat", "Felix"], saved.Messages.Select(m => m.Content));
         Assert.Equal(["Name a cat", "Felix"], _session.Messages.Select(m => m.Text));
         Assert.Equal([41u, 42u], _backend.Requests.Select(r => r.Sampling.Seed));
@@ -214,10 +214,29 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         Assert.Contains("no longer exists", _session.Notice, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_guest_session_saves_conversations_as_the_guests_and_cannot_open_the_owners()
+    {
+        var ownersChat = await _store.CreateAsync(ConversationCaller.LocalOwner, "owner's", ConversationSettings.Default);
+        var guest = new ConversationCaller("guest-token-id", SeesAll: false);
+        _session.Caller = guest;
+
+        var opened = await _session.OpenAsync(ownersChat.Id);
+        var sending = _session.SendAsync("hello");
+        _backend.Send("hi");
+        _backend.End(ScriptedChatBackend.Completed(2, 1));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(opened);
+        Assert.NotEqual(ownersChat.Id, _session.ConversationId);
+        Assert.Equal([_session.ConversationId!.Value], (await _store.ListAsync(guest)).Select(c => c.Id));
+        Assert.Equal(2, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
+    }
+
     private ChatSession NewSession(ConversationStore store) => new(_backend, store, _time, NullLogger<ChatSession>.Instance);
 
     private async Task<ConversationMessage> SavedAnswerAsync() =>
-        (await _store.GetAsync(_session.ConversationId!.Value))!.Messages[^1];
+        (await _store.GetAsync(ConversationCaller.LocalOwner, _session.ConversationId!.Value))!.Messages[^1];
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {

@@ -56,7 +56,7 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
         Assert.Equal(GenerationOutcome.Failed, failed.Completion?.Outcome);
         Assert.Contains("worker", failed.Completion!.Error, StringComparison.OrdinalIgnoreCase);
         Assert.True(failed.TokenCount > 0, "what streamed before the crash is kept");
-        var saved = (await scope.ServiceProvider.GetRequiredService<ConversationStore>().GetAsync(session.ConversationId!.Value))!.Messages[1];
+        var saved = (await scope.ServiceProvider.GetRequiredService<ConversationStore>().GetAsync(ConversationCaller.LocalOwner, session.ConversationId!.Value))!.Messages[1];
         Assert.Equal(failed.Text, saved.Content);
         Assert.True(saved.Incomplete, "the saved answer is marked incomplete");
 

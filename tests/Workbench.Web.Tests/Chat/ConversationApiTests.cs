@@ -29,10 +29,10 @@ public sealed class ConversationApiTests : IAsyncLifetime
         });
         _client = _factory.CreateClient();
         var store = _factory.Services.GetRequiredService<ConversationStore>();
-        var conversation = await store.CreateAsync("Kneading: how long?", ConversationSettings.Default);
+        var conversation = await store.CreateAsync(ConversationCaller.LocalOwner, "Kneading: how long?", ConversationSettings.Default);
         await store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "How long do I knead?", null, false));
         await store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Ten minutes", new GenerationCompletion(GenerationOutcome.Cancelled, null, 9, 2, 5, 20, 2048), true));
-        _saved = (await store.GetAsync(conversation.Id))!;
+        _saved = (await store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!;
     }
 
     [Fact]

@@ -20,10 +20,10 @@ public sealed class ConversationStoreTests : IDisposable
     [Fact]
     public async Task A_created_conversation_is_read_back_with_its_title_times_and_settings_after_a_restart()
     {
-        var created = await _store.CreateAsync("  Bread  ", Settings);
+        var created = await _store.CreateAsync(ConversationCaller.LocalOwner, "  Bread  ", Settings);
 
         var reopened = new ConversationStore(_db.Open(), _time);
-        var transcript = await reopened.GetAsync(created.Id);
+        var transcript = await reopened.GetAsync(ConversationCaller.LocalOwner, created.Id);
 
         Assert.NotNull(transcript);
         Assert.Equal(created with { Title = "Bread" }, transcript.Conversation);
@@ -33,26 +33,26 @@ public sealed class ConversationStoreTests : IDisposable
     [Fact]
     public async Task The_list_puts_the_most_recently_updated_conversation_first()
     {
-        var older = await _store.CreateAsync("older", Settings);
+        var older = await _store.CreateAsync(ConversationCaller.LocalOwner, "older", Settings);
         _time.Advance(TimeSpan.FromMinutes(1));
-        var newer = await _store.CreateAsync("newer", Settings);
-        Assert.Equal([newer.Id, older.Id], (await _store.ListAsync()).Select(c => c.Id));
+        var newer = await _store.CreateAsync(ConversationCaller.LocalOwner, "newer", Settings);
+        Assert.Equal([newer.Id, older.Id], (await _store.ListAsync(ConversationCaller.LocalOwner)).Select(c => c.Id));
 
         _time.Advance(TimeSpan.FromMinutes(1));
         await _store.SaveMessageAsync(older.Id, new ConversationMessage(0, "user", "back to this", null, false));
 
-        Assert.Equal([older.Id, newer.Id], (await _store.ListAsync()).Select(c => c.Id));
+        Assert.Equal([older.Id, newer.Id], (await _store.ListAsync(ConversationCaller.LocalOwner)).Select(c => c.Id));
     }
 
     [Fact]
     public async Task Messages_come_back_in_order_with_their_completion_and_incomplete_flag()
     {
-        var conversation = await _store.CreateAsync("order", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "order", Settings);
         var completion = new GenerationCompletion(GenerationOutcome.Cancelled, null, 12, 3, 40, 90, 2048, StoppedAtContextEnd: false);
         await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Bon", completion, true));
         await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "Hello", null, false));
 
-        var messages = (await _store.GetAsync(conversation.Id))!.Messages;
+        var messages = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages;
 
         Assert.Equal(
             [new ConversationMessage(0, "user", "Hello", null, false), new ConversationMessage(1, "assistant", "Bon", completion, true)],
@@ -62,14 +62,14 @@ public sealed class ConversationStoreTests : IDisposable
     [Fact]
     public async Task A_streaming_answer_is_updated_in_place_from_partial_to_final()
     {
-        var conversation = await _store.CreateAsync("stream", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "stream", Settings);
         await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "assistant", "", null, true));
 
         await _store.UpdateAnswerAsync(conversation.Id, 0, "Once upon", null, incomplete: true);
-        var partial = (await _store.GetAsync(conversation.Id))!.Messages.Single();
+        var partial = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages.Single();
         var done = ScriptedChatBackend.Completed(5, 4);
         await _store.UpdateAnswerAsync(conversation.Id, 0, "Once upon a time", done, incomplete: false);
-        var final = (await _store.GetAsync(conversation.Id))!.Messages.Single();
+        var final = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages.Single();
 
         Assert.Equal(new ConversationMessage(0, "assistant", "Once upon", null, true), partial);
         Assert.Equal(new ConversationMessage(0, "assistant", "Once upon a time", done, false), final);
@@ -78,17 +78,17 @@ public sealed class ConversationStoreTests : IDisposable
     [Fact]
     public async Task An_unknown_conversation_is_null()
     {
-        Assert.Null(await _store.GetAsync(Guid.NewGuid()));
+        Assert.Null(await _store.GetAsync(ConversationCaller.LocalOwner, Guid.NewGuid()));
     }
 
     [Fact]
     public async Task Renaming_changes_the_title_and_an_unknown_id_is_reported()
     {
-        var conversation = await _store.CreateAsync("first", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "first", Settings);
 
-        Assert.True(await _store.RenameAsync(conversation.Id, " second "));
-        Assert.False(await _store.RenameAsync(Guid.NewGuid(), "third"));
-        Assert.Equal("second", (await _store.GetAsync(conversation.Id))!.Conversation.Title);
+        Assert.True(await _store.RenameAsync(ConversationCaller.LocalOwner, conversation.Id, " second "));
+        Assert.False(await _store.RenameAsync(ConversationCaller.LocalOwner, Guid.NewGuid(), "third"));
+        Assert.Equal("second", (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Conversation.Title);
     }
 
     [Theory]
@@ -97,51 +97,51 @@ public sealed class ConversationStoreTests : IDisposable
     [InlineData("x", 201, "at most 200 characters")]
     public async Task A_rename_to_an_empty_or_too_long_title_is_refused_and_the_old_title_kept(string part, int repeat, string reason)
     {
-        var conversation = await _store.CreateAsync("keep me", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "keep me", Settings);
 
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.RenameAsync(conversation.Id, string.Concat(Enumerable.Repeat(part, repeat))));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.RenameAsync(ConversationCaller.LocalOwner, conversation.Id, string.Concat(Enumerable.Repeat(part, repeat))));
 
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
-        Assert.Equal("keep me", (await _store.GetAsync(conversation.Id))!.Conversation.Title);
+        Assert.Equal("keep me", (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Conversation.Title);
     }
 
     [Fact]
     public async Task Deleting_a_conversation_deletes_its_messages_and_leaves_the_others()
     {
-        var doomed = await _store.CreateAsync("doomed", Settings);
-        var kept = await _store.CreateAsync("kept", Settings);
+        var doomed = await _store.CreateAsync(ConversationCaller.LocalOwner, "doomed", Settings);
+        var kept = await _store.CreateAsync(ConversationCaller.LocalOwner, "kept", Settings);
         await _store.SaveMessageAsync(doomed.Id, new ConversationMessage(0, "user", "a", null, false));
         await _store.SaveMessageAsync(doomed.Id, new ConversationMessage(1, "assistant", "b", null, true));
         await _store.SaveMessageAsync(kept.Id, new ConversationMessage(0, "user", "c", null, false));
 
-        Assert.True(await _store.DeleteAsync(doomed.Id));
+        Assert.True(await _store.DeleteAsync(ConversationCaller.LocalOwner, doomed.Id));
 
-        Assert.False(await _store.DeleteAsync(doomed.Id));
+        Assert.False(await _store.DeleteAsync(ConversationCaller.LocalOwner, doomed.Id));
         Assert.Equal(1L, await _db.ScalarAsync("SELECT COUNT(*) FROM messages"));
-        Assert.Equal([kept.Id], (await _store.ListAsync()).Select(c => c.Id));
+        Assert.Equal([kept.Id], (await _store.ListAsync(ConversationCaller.LocalOwner)).Select(c => c.Id));
     }
 
     [Fact]
     public async Task Settings_are_saved_per_conversation()
     {
-        var conversation = await _store.CreateAsync("settings", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "settings", Settings);
         var changed = Settings with { SystemPrompt = "Be brief.", Sampling = Settings.Sampling with { TopP = 0.5f }, ModelPath = null };
 
         await _store.UpdateSettingsAsync(conversation.Id, changed);
 
-        Assert.Equal(changed, (await _store.GetAsync(conversation.Id))!.Conversation.Settings);
+        Assert.Equal(changed, (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Conversation.Settings);
     }
 
     [Fact]
     public async Task Removing_messages_from_a_position_keeps_those_before_it()
     {
-        var conversation = await _store.CreateAsync("regenerate", Settings);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "regenerate", Settings);
         await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "q", null, false));
         await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "a", null, false));
 
         await _store.RemoveMessagesFromAsync(conversation.Id, 1);
 
-        Assert.Equal(["q"], (await _store.GetAsync(conversation.Id))!.Messages.Select(m => m.Content));
+        Assert.Equal(["q"], (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages.Select(m => m.Content));
     }
 
     public void Dispose() => _db.Dispose();

@@ -25,6 +25,7 @@ public sealed class ApiKeysPanelTests : IAsyncLifetime
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         var services = _context.Services;
         services.AddMudServices();
+        _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
         services.AddLogging();
         services.AddSignalR();
         services.AddSingleton(TimeProvider.System);

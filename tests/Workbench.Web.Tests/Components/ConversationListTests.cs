@@ -21,16 +21,19 @@ public sealed class ConversationListTests : IAsyncLifetime
     private ConversationStore _store = null!;
     private Conversation _older = null!;
     private Conversation _newer = null!;
+    private Bunit.TestDoubles.BunitAuthorizationContext _authorization = null!;
 
     public async Task InitializeAsync()
     {
         _store = new ConversationStore(_db.Database, _time);
-        _older = await _store.CreateAsync("Bread", ConversationSettings.Default);
+        _older = await _store.CreateAsync(ConversationCaller.LocalOwner, "Bread", ConversationSettings.Default);
         _time.Advance(TimeSpan.FromMinutes(1));
-        _newer = await _store.CreateAsync("Bikes", ConversationSettings.Default);
+        _newer = await _store.CreateAsync(ConversationCaller.LocalOwner, "Bikes", ConversationSettings.Default);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(_store);
+        _authorization = _context.AddAuthorization();
+        _authorization.SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
     }
 
     [Fact]
@@ -60,7 +63,7 @@ public sealed class ConversationListTests : IAsyncLifetime
         list.Find("[data-testid=conversation-rename-save]").Click();
 
         list.WaitForAssertion(() => Assert.Contains("Sourdough notes", list.Find("[data-testid=conversation-list]").TextContent, StringComparison.Ordinal), Wait);
-        Assert.Equal("Sourdough notes", (await _store.GetAsync(_older.Id))!.Conversation.Title);
+        Assert.Equal("Sourdough notes", (await _store.GetAsync(ConversationCaller.LocalOwner, _older.Id))!.Conversation.Title);
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class ConversationListTests : IAsyncLifetime
         list.Find("[data-testid=conversation-rename-save]").Click();
 
         Assert.Contains("cannot be empty", list.Find("[data-testid=conversation-list]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("Bikes", (await _store.GetAsync(_newer.Id))!.Conversation.Title);
+        Assert.Equal("Bikes", (await _store.GetAsync(ConversationCaller.LocalOwner, _newer.Id))!.Conversation.Title);
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class ConversationListTests : IAsyncLifetime
         list.Find("[data-testid=conversation-delete-cancel]").Click();
 
         Assert.Equal(2, list.FindAll("[data-testid=conversation-item]").Count);
-        Assert.Equal(2, (await _store.ListAsync()).Count);
+        Assert.Equal(2, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
     }
 
     [Fact]
@@ -98,7 +101,7 @@ public sealed class ConversationListTests : IAsyncLifetime
         list.Find("[data-testid=conversation-delete-confirm]").Click();
 
         list.WaitForAssertion(() => Assert.Single(list.FindAll("[data-testid=conversation-item]")), Wait);
-        Assert.Equal([_older.Id], (await _store.ListAsync()).Select(c => c.Id));
+        Assert.Equal([_older.Id], (await _store.ListAsync(ConversationCaller.LocalOwner)).Select(c => c.Id));
         Assert.EndsWith("/chat", _context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
@@ -108,10 +111,30 @@ public sealed class ConversationListTests : IAsyncLifetime
         var list = Render(current: null);
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        await _store.CreateAsync("From another tab", ConversationSettings.Default);
+        await _store.CreateAsync(ConversationCaller.LocalOwner, "From another tab", ConversationSettings.Default);
 
         list.WaitForAssertion(() => Assert.Equal(3, list.FindAll("[data-testid=conversation-item]").Count), Wait);
         Assert.Contains("From another tab", list.FindAll("[data-testid=conversation-link]")[0].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_guest_lists_only_their_own_conversations_and_cannot_rename_or_delete_the_owners()
+    {
+        var guest = new ConversationCaller("guest-token-id", SeesAll: false);
+        var own = await _store.CreateAsync(guest, "Guest's own", ConversationSettings.Default);
+        _authorization.SetAuthorized("guest").SetRoles(Workbench.Web.Security.AccessRoles.Guest)
+            .SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, guest.Id));
+
+        var list = _context.Render<ConversationList>(p => p.Add(c => c.CurrentId, null));
+
+        list.WaitForAssertion(() => Assert.Single(list.FindAll("[data-testid=conversation-item]")), Wait);
+        Assert.Contains("Guest's own", list.Find("[data-testid=conversation-list]").TextContent, StringComparison.Ordinal);
+        Assert.False(await _store.RenameAsync(guest, _older.Id, "taken over"));
+        Assert.False(await _store.DeleteAsync(guest, _older.Id));
+        Assert.Null(await _store.GetAsync(guest, _older.Id));
+        Assert.Equal("Bread", (await _store.GetAsync(ConversationCaller.LocalOwner, _older.Id))!.Conversation.Title);
+        Assert.Equal([own.Id], (await _store.ListAsync(guest)).Select(c => c.Id));
+        Assert.Equal(3, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
     }
 
     private IRenderedComponent<ConversationList> Render(Guid? current)

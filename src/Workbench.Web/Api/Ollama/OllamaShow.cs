@@ -21,7 +21,7 @@ internal static class OllamaShow
 
             var model = models.Models.FirstOrDefault(m => m.Answers(requested))
                 ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"model '{requested}' not found", "model", "model_not_found");
-            return TypedResults.Json(Describe(model), OllamaJsonContext.Default.OllamaShowResponse);
+            return TypedResults.Json(Describe(model, http.User), OllamaJsonContext.Default.OllamaShowResponse);
         }
         catch (ApiRequestException refusal)
         {
@@ -29,7 +29,7 @@ internal static class OllamaShow
         }
     }
 
-    private static OllamaShowResponse Describe(ServableModel model)
+    private static OllamaShowResponse Describe(ServableModel model, System.Security.Claims.ClaimsPrincipal viewer)
     {
         var descriptor = model.Descriptor;
         var architecture = descriptor.Architecture;
@@ -55,7 +55,7 @@ internal static class OllamaShow
         Add($"{arch}.expert_used_count", architecture.ExpertsUsedCount);
         var modified = File.Exists(model.Path) ? File.GetLastWriteTimeUtc(model.Path) : DateTime.UnixEpoch;
         return new OllamaShowResponse(
-            string.Create(CultureInfo.InvariantCulture, $"# Served by Workbench from its model library\nFROM {model.Path}\n"),
+            string.Create(CultureInfo.InvariantCulture, $"# Served by Workbench from its model library\nFROM {Security.OwnerDetails.PathFor(viewer, model.Path)}\n"),
             string.Empty,
             descriptor.ChatTemplate ?? string.Empty,
             OllamaEndpoints.Details(model),

@@ -23,18 +23,23 @@ public sealed partial class ConversationList : IDisposable
     /// <summary>An answer is streaming into the current conversation, which must not be deleted under it.</summary>
     [Parameter] public bool Busy { get; set; }
 
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
+
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
         Store.Changed += OnStoreChanged;
-        _conversations = await Store.ListAsync();
+        _conversations = await Store.ListAsync(await CallerAsync());
     }
+
+    // Read at each action, so a session that ended meanwhile sees nothing.
+    private async Task<ConversationCaller> CallerAsync() => ConversationCaller.From(await Auth.CallerState.UserAsync(Authentication));
 
     private static string ExportUrl(Guid id, string format) => $"/workbench/v1/conversations/{id}/export?format={format}";
 
     private void OnStoreChanged() => _ = InvokeAsync(async () =>
     {
-        _conversations = await Store.ListAsync();
+        _conversations = await Store.ListAsync(await CallerAsync());
         StateHasChanged();
     });
 
@@ -55,7 +60,7 @@ public sealed partial class ConversationList : IDisposable
         _renameProblem = ConversationTitle.Problem(_titleDraft);
         if (_renameProblem is null)
         {
-            await Store.RenameAsync(id, _titleDraft!);
+            await Store.RenameAsync(await CallerAsync(), id, _titleDraft!);
             CancelEdits();
         }
     }
@@ -69,7 +74,7 @@ public sealed partial class ConversationList : IDisposable
     private async Task DeleteAsync(Guid id)
     {
         CancelEdits();
-        await Store.DeleteAsync(id);
+        await Store.DeleteAsync(await CallerAsync(), id);
         if (id == CurrentId)
         {
             Navigation.NavigateTo("/chat");

@@ -93,7 +93,9 @@ public sealed partial class Chat : IDisposable
         Session.Changed += RenderAsync;
         Library.Changed += RefreshModels;
         // Guests chat with the loaded model; loading one is the owner's call (the household shares one GPU).
-        Session.CanLoadModels = Authentication is null || (await Authentication).User.IsInRole(Workbench.Web.Security.AccessRoles.Owner);
+        var user = await Auth.CallerState.UserAsync(Authentication);
+        Session.CanLoadModels = user.IsInRole(Workbench.Web.Security.AccessRoles.Owner);
+        Session.Caller = ConversationCaller.From(user);
     }
 
     /// <inheritdoc />

@@ -9,13 +9,22 @@ namespace Workbench.Web.Components.Pages;
 /// <summary>Hardware of every connected worker host and the model tier it is in.</summary>
 public sealed partial class Hardware : IDisposable
 {
+    private System.Security.Claims.ClaimsPrincipal? _viewer;
+
     [Inject] public required WorkerRegistry Registry { get; init; }
 
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
+
+    // Disk paths and GPU processes only for the owner.
     private IEnumerable<(ConnectedWorker Worker, HardwareSnapshot Hardware)> Reported =>
-        Registry.Workers.Where(w => w.Hardware is not null).Select(w => (w, w.Hardware!));
+        Registry.Workers.Where(w => w.Hardware is not null).Select(w => (w, Security.OwnerDetails.HardwareFor(_viewer, w.Hardware!)));
 
     /// <inheritdoc />
-    protected override void OnInitialized() => Registry.Changed += Refresh;
+    protected override async Task OnInitializedAsync()
+    {
+        Registry.Changed += Refresh;
+        _viewer = await Auth.CallerState.UserAsync(Authentication);
+    }
 
     internal static string TierName(HardwareTier tier) => tier switch
     {

@@ -12,6 +12,7 @@ public sealed partial class Models : IDisposable
     private string? _search;
     private string? _format;
     private DetectedBudget? _budget;
+    private string? _refusal;
 
     [Inject] public required LibraryIndex Index { get; init; }
 
@@ -20,6 +21,8 @@ public sealed partial class Models : IDisposable
     [Inject] public required LibraryFit Fit { get; init; }
 
     [Inject] public required WorkerRegistry Workers { get; init; }
+
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     private string FitTitle => _budget switch
     {
@@ -55,6 +58,19 @@ public sealed partial class Models : IDisposable
         {
             _budget = budget;
             Refresh();
+        }
+    }
+
+    private async Task RescanAsync()
+    {
+        try
+        {
+            // The scanner checks the role itself; the button is only hidden from guests.
+            Scanner.RequestRescan(await Auth.CallerState.UserAsync(Authentication));
+        }
+        catch (Security.OwnerOnlyException refused)
+        {
+            _refusal = refused.Message;
         }
     }
 

@@ -22,6 +22,8 @@ public sealed partial class ApiKeysPanel
 
     [Inject] public required IJSRuntime Js { get; init; }
 
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
+
     private ApiOptions Options => ApiOptions.Value;
 
     private IReadOnlyList<ApiKey> Keys { get; set; } = [];
@@ -46,12 +48,14 @@ public sealed partial class ApiKeysPanel
     {
         try
         {
+            // Checked here too, not only by the page's role: a circuit's events reach the handler whatever is shown.
+            Security.OwnerOnly.Demand(await Auth.CallerState.UserAsync(Authentication), "create API keys");
             Created = await KeyStore.CreateAsync(NewKeyName);
             NewKeyName = string.Empty;
             Error = null;
             Keys = await KeyStore.ListAsync();
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or UnauthorizedAccessException)
         {
             Error = ex.Message;
         }
@@ -59,6 +63,12 @@ public sealed partial class ApiKeysPanel
 
     private async Task RevokeAsync(ApiKey key)
     {
+        if (!Security.OwnerOnly.Allows(await Auth.CallerState.UserAsync(Authentication)))
+        {
+            Error = new Security.OwnerOnlyException("revoke API keys").Message;
+            return;
+        }
+
         await KeyStore.RevokeAsync(key.Id);
         if (Created?.Key.Id == key.Id)
         {
