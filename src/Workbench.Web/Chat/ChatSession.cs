@@ -11,7 +11,8 @@ namespace Workbench.Web.Chat;
 /// <see cref="RenderInterval"/>) rather than per token, and saves a streaming answer at most every
 /// <see cref="SaveInterval"/>, so a crash or a closed tab loses at most that much of it.
 /// </summary>
-public sealed partial class ChatSession(IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger) : IDisposable
+public sealed partial class ChatSession(
+    IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger, Workbench.Web.Data.DataFolderHealth? dataFolder = null) : IDisposable
 {
     /// <summary>Shortest time between two re-renders while streaming.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
@@ -279,6 +280,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
         try
         {
             var conversation = await store.CreateAsync(ConversationTitle.FromFirstMessage(firstMessage), Settings);
+            dataFolder?.Succeeded(Workbench.Web.Data.DataFolderWriter.Conversations);
             ConversationId = conversation.Id;
             Title = conversation.Title;
         }
@@ -357,6 +359,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
         try
         {
             await write(id);
+            dataFolder?.Succeeded(Workbench.Web.Data.DataFolderWriter.Conversations);
         }
         catch (SqliteException e)
         {
@@ -367,6 +370,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     private void CouldNotSave(SqliteException e)
     {
         LogSaveFailed(logger, e);
+        dataFolder?.Failed(Workbench.Web.Data.DataFolderWriter.Conversations, e);
         Notice = $"The conversation could not be saved: {e.Message}";
     }
 

@@ -25,6 +25,7 @@ public static class WorkbenchServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerSupervisorOptions>, WorkerSupervisorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataFolderHealth>();
         return services;
     }
 

@@ -14,6 +14,7 @@ public sealed partial class WorkerSupervisor(
     IOptions<WorkbenchOptions> workbench,
     IServer server,
     Workbench.Web.Security.WorkerSecret secret,
+    Workbench.Web.Data.DataFolderHealth dataFolder,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<WorkerSupervisor> logger) : BackgroundService
@@ -59,13 +60,14 @@ public sealed partial class WorkerSupervisor(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         stoppingToken = stopping.Token;
         var hubUrl = LocalHubAddress.From(server);
-        Directory.CreateDirectory(workbench.Value.LogsDirectory);
+        using var log = new Workbench.Web.Data.RotatingLogFile(
+            Path.Combine(workbench.Value.LogsDirectory, "worker.log"), options.Value.LogFileMaxBytes, options.Value.LogFilesKept, dataFolder, time);
         var delay = options.Value.RestartDelay;
         var restarts = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var startedAt = time.GetTimestamp();
-            var exit = await RunOnceAsync(hubUrl, restarts, stoppingToken);
+            var exit = await RunOnceAsync(hubUrl, restarts, log, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
@@ -84,7 +86,7 @@ public sealed partial class WorkerSupervisor(
         SetStatus(Status with { State = WorkerProcessState.Stopped, ProcessId = null });
     }
 
-    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, CancellationToken stoppingToken)
+    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, Workbench.Web.Data.RotatingLogFile log, CancellationToken stoppingToken)
     {
         SetStatus(new WorkerProcessStatus(WorkerProcessState.Starting, null, restarts, Status.LastExit));
         ProcessStartInfo start;
@@ -98,7 +100,6 @@ public sealed partial class WorkerSupervisor(
         }
 
         using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        await using var log = new StreamWriter(Path.Combine(workbench.Value.LogsDirectory, "worker.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Record(log, e.Data);
         process.ErrorDataReceived += (_, e) => Record(log, e.Data);
         process.Start();
@@ -137,7 +138,7 @@ public sealed partial class WorkerSupervisor(
         return string.IsNullOrWhiteSpace(lastLine) ? reason : $"{reason} Last output: {lastLine.Trim()}";
     }
 
-    private void Record(StreamWriter log, string? line)
+    private void Record(Workbench.Web.Data.RotatingLogFile log, string? line)
     {
         if (line is null)
         {
