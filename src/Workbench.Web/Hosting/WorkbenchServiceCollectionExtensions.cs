@@ -73,6 +73,7 @@ public static class WorkbenchServiceCollectionExtensions
     public static IServiceCollection AddWorkbenchLibrary(this IServiceCollection services)
     {
         services.TryAddSingleton<WorkbenchDatabase>();
+        services.AddHostedService<DatabaseBackupService>();
         services.TryAddSingleton<LocalModelFiles>();
         services.TryAddSingleton<DemoModelProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());

@@ -12,6 +12,7 @@ namespace Workbench.Web.Tests.Components;
 public sealed class DataFolderAlertTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("workbench-alert-");
     private readonly DataFolderHealth _health = new(Options.Create(new WorkbenchOptions { DataDirectory = "/srv/workbench" }));
 
     public Task InitializeAsync()
@@ -19,6 +20,7 @@ public sealed class DataFolderAlertTests : IAsyncLifetime
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(_health);
+        _context.Services.AddSingleton(new WorkbenchDatabase(Options.Create(new WorkbenchOptions { DataDirectory = _folder.FullName })));
         return Task.CompletedTask;
     }
 
@@ -37,5 +39,9 @@ public sealed class DataFolderAlertTests : IAsyncLifetime
         alert.WaitForAssertion(() => Assert.Empty(alert.FindAll("[data-testid=data-folder-problem]")));
     }
 
-    public Task DisposeAsync() => _context.DisposeAsync().AsTask();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _folder.Delete(recursive: true);
+    }
 }
