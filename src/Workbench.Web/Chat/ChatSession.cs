@@ -20,6 +20,12 @@ public sealed partial class ChatSession(
     /// <summary>Shortest time between two saves of a streaming answer.</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Longest message, in characters. The page's text field stops there (its maxlength): the circuit takes at most
+    /// 64 KiB per message from the browser, and a longer paste used to kill the circuit silently.
+    /// </summary>
+    public const int MaxMessageLength = 8_000;
+
     /// <summary>Messages a browser may send at once; then one more every <see cref="SendRefill"/>.</summary>
     public const int SendBurst = 6;
 
@@ -142,6 +148,13 @@ public sealed partial class ChatSession(
     {
         if (string.IsNullOrWhiteSpace(text) || IsGenerating)
         {
+            return;
+        }
+
+        if (text.Length > MaxMessageLength)
+        {
+            Notice = $"Messages are limited to {MaxMessageLength:N0} characters; this one has {text.Length:N0}. Send it in parts.";
+            await NotifyAsync();
             return;
         }
 
