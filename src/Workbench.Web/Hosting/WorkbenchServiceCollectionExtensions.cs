@@ -48,6 +48,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerGateway>();
         services.TryAddSingleton<ModelKeepAlive>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());
+        services.TryAddSingleton<ModelCrashLedger>();
         services.TryAddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         services.AddHostedService<HardwareRefreshOnModelRootChange>();

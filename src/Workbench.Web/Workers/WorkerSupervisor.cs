@@ -6,8 +6,10 @@ using Workbench.Web.Hosting;
 namespace Workbench.Web.Workers;
 
 /// <summary>
-/// Runs the local worker as a child process and restarts it, with growing delays, whenever it
-/// ends. A native crash in llama.cpp ends only the worker; the dashboard keeps serving.
+/// Runs the local worker as a child process and restarts it whenever it ends. A native crash in llama.cpp ends
+/// only the worker; the dashboard keeps serving. A crash while a model was loading or loaded is that model's:
+/// it goes to the <see cref="ModelCrashLedger"/> and the worker restarts at once for everyone else. Only crashes
+/// with no model in play (a worker that cannot start) back off with growing delays.
 /// </summary>
 public sealed partial class WorkerSupervisor(
     IOptions<WorkerSupervisorOptions> options,
@@ -15,12 +17,15 @@ public sealed partial class WorkerSupervisor(
     IServer server,
     Workbench.Web.Security.WorkerSecret secret,
     Workbench.Web.Data.DataFolderHealth dataFolder,
+    WorkerRegistry registry,
+    ModelCrashLedger crashes,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<WorkerSupervisor> logger) : BackgroundService
 {
     private const int TailLines = 40;
     private readonly Queue<string> _outputTail = new();
+    private volatile string? _modelInPlay;
 
     /// <summary>Raised when <see cref="Status"/> changes.</summary>
     public event Action? Changed;
@@ -67,14 +72,22 @@ public sealed partial class WorkerSupervisor(
         while (!stoppingToken.IsCancellationRequested)
         {
             var startedAt = time.GetTimestamp();
+            _modelInPlay = null;
             var exit = await RunOnceAsync(hubUrl, restarts, log, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
 
-            // A worker that ran a while had a fault, not a crash loop: start again quickly.
-            delay = time.GetElapsedTime(startedAt) > TimeSpan.FromMinutes(1)
+            var culprit = _modelInPlay;
+            if (culprit is not null)
+            {
+                crashes.RecordCrash(culprit, exit);
+            }
+
+            // A worker that ran a while had a fault, not a crash loop; a crash a model caused is that model's
+            // (the ledger keeps it from API clients): start again quickly for everyone else.
+            delay = culprit is not null || time.GetElapsedTime(startedAt) > TimeSpan.FromMinutes(1)
                 ? options.Value.RestartDelay
                 : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRestartDelay.Ticks));
             restarts++;
@@ -107,6 +120,9 @@ public sealed partial class WorkerSupervisor(
         process.BeginErrorReadLine();
         LogWorkerStarted(logger, process.Id, hubUrl);
         SetStatus(new WorkerProcessStatus(WorkerProcessState.Running, process.Id, restarts, Status.LastExit));
+        var processId = process.Id;
+        void TrackModel() => NoteModelInPlay(processId);
+        registry.Changed += TrackModel;
         try
         {
             await process.WaitForExitAsync(stoppingToken);
@@ -115,6 +131,15 @@ public sealed partial class WorkerSupervisor(
         {
             StopProcess(process);
             return "The dashboard stopped.";
+        }
+        finally
+        {
+            registry.Changed -= TrackModel;
+        }
+
+        if (process.ExitCode == 0)
+        {
+            _modelInPlay = null; // an orderly exit is no model's fault
         }
 
         var lastLine = OutputTail.LastOrDefault(line => !string.IsNullOrWhiteSpace(line) && !line.StartsWith("   at ", StringComparison.Ordinal));
@@ -136,6 +161,15 @@ public sealed partial class WorkerSupervisor(
             _ => $"The worker exited with code {exitCode}.",
         };
         return string.IsNullOrWhiteSpace(lastLine) ? reason : $"{reason} Last output: {lastLine.Trim()}";
+    }
+
+    /// <summary>Remembers the model the local worker is loading or holds, so a crash can be put down to it.</summary>
+    private void NoteModelInPlay(int processId)
+    {
+        if (registry.Workers.FirstOrDefault(w => w.Registration.ProcessId == processId) is { } worker)
+        {
+            _modelInPlay = worker.Loading?.ModelPath ?? worker.LoadedModel?.ModelPath;
+        }
     }
 
     private void Record(Workbench.Web.Data.RotatingLogFile log, string? line)

@@ -21,6 +21,8 @@ public sealed partial class Models : IDisposable
 
     [Inject] public required WorkerRegistry Workers { get; init; }
 
+    [Inject] public required ModelCrashLedger Crashes { get; init; }
+
     private string FitTitle => _budget switch
     {
         null => "Fits?",
@@ -44,6 +46,7 @@ public sealed partial class Models : IDisposable
         Index.Changed += Refresh;
         Scanner.Changed += Refresh;
         Workers.Changed += OnWorkersChanged;
+        Crashes.Changed += Refresh;
         _budget = Fit.Budget();
     }
 
@@ -68,5 +71,6 @@ public sealed partial class Models : IDisposable
         Index.Changed -= Refresh;
         Scanner.Changed -= Refresh;
         Workers.Changed -= OnWorkersChanged;
+        Crashes.Changed -= Refresh;
     }
 }
