@@ -62,7 +62,8 @@ public sealed partial class WorkbenchDatabase
 
     private async Task MigrateAsync()
     {
-        RepairNotice = await Task.Run(() => DatabaseRepair.EnsureUsable(FilePath, Backups, _time.GetUtcNow()));
+        // Synchronous like the rest of SQLite's work here: the check reads the file once, at start-up.
+        RepairNotice = DatabaseRepair.EnsureUsable(FilePath, Backups, _time.GetUtcNow());
         if (RepairNotice is not null)
         {
             LogRepaired(_logger, RepairNotice);

@@ -65,6 +65,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<ApiRequestLog>();
+        services.TryAddSingleton<ModelCrashLedger>();
         services.TryAddSingleton<CompatModelResolver>();
         services.TryAddSingleton<ApiGeneration>();
         return services;

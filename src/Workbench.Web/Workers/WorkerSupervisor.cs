@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
+using Workbench.Web.Data;
 using Workbench.Web.Hosting;
 
 namespace Workbench.Web.Workers;
@@ -16,7 +17,7 @@ public sealed partial class WorkerSupervisor(
     IOptions<WorkbenchOptions> workbench,
     IServer server,
     Workbench.Web.Security.WorkerSecret secret,
-    Workbench.Web.Data.DataFolderHealth dataFolder,
+    DataFolderHealth dataFolder,
     WorkerRegistry registry,
     ModelCrashLedger crashes,
     IHostApplicationLifetime lifetime,
@@ -65,7 +66,7 @@ public sealed partial class WorkerSupervisor(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         stoppingToken = stopping.Token;
         var hubUrl = LocalHubAddress.From(server);
-        using var log = new Workbench.Web.Data.RotatingLogFile(
+        using var log = new RotatingLogFile(
             Path.Combine(workbench.Value.LogsDirectory, "worker.log"), options.Value.LogFileMaxBytes, options.Value.LogFilesKept, dataFolder, time);
         var delay = options.Value.RestartDelay;
         var restarts = 0;
@@ -99,7 +100,7 @@ public sealed partial class WorkerSupervisor(
         SetStatus(Status with { State = WorkerProcessState.Stopped, ProcessId = null });
     }
 
-    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, Workbench.Web.Data.RotatingLogFile log, CancellationToken stoppingToken)
+    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, RotatingLogFile log, CancellationToken stoppingToken)
     {
         SetStatus(new WorkerProcessStatus(WorkerProcessState.Starting, null, restarts, Status.LastExit));
         ProcessStartInfo start;
@@ -172,7 +173,7 @@ public sealed partial class WorkerSupervisor(
         }
     }
 
-    private void Record(Workbench.Web.Data.RotatingLogFile log, string? line)
+    private void Record(RotatingLogFile log, string? line)
     {
         if (line is null)
         {

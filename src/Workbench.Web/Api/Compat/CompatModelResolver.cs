@@ -16,7 +16,7 @@ public sealed class CompatModelResolver(
     WorkerGateway gateway,
     Workbench.Web.Estimation.LoadPlanner planner,
     IOptionsMonitor<ApiOptions> options,
-    ModelCrashLedger crashes) : IDisposable
+    ModelCrashLedger? crashes = null) : IDisposable
 {
     private readonly SemaphoreSlim _loadGate = new(1, 1);
 
@@ -51,7 +51,7 @@ public sealed class CompatModelResolver(
                 "model",
                 "model_not_found");
 
-        if (crashes.IsQuarantined(model.Path) && !IsLoaded(model))
+        if (crashes is not null && crashes.IsQuarantined(model.Path) && !IsLoaded(model))
         {
             throw new ApiRequestException(
                 StatusCodes.Status409Conflict,

@@ -8,9 +8,13 @@ namespace Workbench.Web.Tests.Api.Compat;
 /// A bounded soak: 20 clients streaming OpenAI and Ollama answers at once for about 30 s through real Kestrel to the
 /// real worker. Every stream must end properly, and the host's managed memory after a forced GC must stay within 10 %
 /// of what it was once the first seconds of the same load had filled the bounded histories (request and activity logs).
+/// <para>
+/// The host runs in the test process, so the soak has a server of its own and runs alone, after the parallel tests:
+/// their allocations would otherwise count as the host's.
+/// </para>
 /// </summary>
-[Collection(CompatApiTestGroup.Name)]
-public sealed class SoakTests(CompatApiServer server, ITestOutputHelper output)
+[Collection(SoakTestGroup.Name)]
+public sealed class SoakTests(CompatApiServer server, ITestOutputHelper output) : IClassFixture<CompatApiServer>
 {
     [Fact]
     public async Task Twenty_mixed_streams_for_30_seconds_end_properly_and_leave_memory_where_it_was()
@@ -90,4 +94,11 @@ public sealed class SoakTests(CompatApiServer server, ITestOutputHelper output)
 
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+}
+
+/// <summary>The soak runs with no other test beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoakTestGroup
+{
+    public const string Name = "Soak";
 }
