@@ -3,6 +3,7 @@ using Workbench.Web.Api;
 using Workbench.Web.Api.Ollama;
 using Workbench.Web.Api.OpenAi;
 using Workbench.Web.Components;
+using Workbench.Web.Data;
 using Workbench.Web.Hosting;
 using Workbench.Web.Security;
 using Workbench.Web.Workers;
@@ -18,6 +19,12 @@ builder.Services
     .AddWorkbenchUi();
 
 var app = builder.Build();
+if (DataFolderCheck.Problem(app.Services) is { } unusable)
+{
+    Console.Error.WriteLine(unusable);
+    return 1;
+}
+
 // In every environment: a client on the LAN never gets a stack trace (the developer page would show one).
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
@@ -39,6 +46,7 @@ app.MapOllamaApi();
 app.MapHub<WorkerHub>(WorkerHubMethods.Path).RequireAuthorization(WorkbenchSecurityExtensions.WorkerPolicy);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so tests can host the app.</summary>
 public partial class Program;

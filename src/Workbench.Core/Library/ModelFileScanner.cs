@@ -64,6 +64,12 @@ public sealed class ModelFileScanner
         ArgumentNullException.ThrowIfNull(candidate);
         try
         {
+            // A file swapped for a named pipe or device since the walk would block the reader or never end.
+            if (candidate.Kind != ModelCandidateKind.SafetensorsFolder && File.Exists(candidate.PrimaryPath) && !RegularFile.Is(candidate.PrimaryPath))
+            {
+                return Unreadable(candidate, $"'{candidate.PrimaryPath}' is not a regular file (a named pipe, socket or device?).");
+            }
+
             return candidate.Kind switch
             {
                 ModelCandidateKind.GgufFile or ModelCandidateKind.GgufSplitSet => GgufModelDescriber.Describe(candidate),
@@ -74,7 +80,7 @@ public sealed class ModelFileScanner
         }
         catch (Exception e) when (IsProblemWithTheFiles(e))
         {
-            return Failed(candidate, e.Message);
+            return Unreadable(candidate, e.Message);
         }
     }
 
@@ -86,9 +92,11 @@ public sealed class ModelFileScanner
             or InvalidDataException
             or OverflowException
             or NotSupportedException
+            or ArgumentException
             or System.Security.SecurityException;
 
-    private static ModelDescriptor Failed(ModelCandidate candidate, string error) => new()
+    /// <summary>A descriptor that lists the candidate with <paramref name="error"/> instead of its facts.</summary>
+    public static ModelDescriptor Unreadable(ModelCandidate candidate, string error) => new()
     {
         Id = candidate.Id,
         Name = candidate.Name,

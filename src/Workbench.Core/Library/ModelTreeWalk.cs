@@ -130,6 +130,7 @@ internal sealed class ModelTreeWalk
             .Where(f => !ModelFileNames.IsHidden(f.Name)
                 && !ModelFileNames.IsPartialDownload(f.Name)
                 && !HasDownloadMarker(f.Name, names)
+                && RegularFile.Is(f.FullName)
                 && FileFingerprint.Of(f) is not null)
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();

@@ -11,13 +11,20 @@ namespace Workbench.Web.Chat;
 /// <see cref="RenderInterval"/>) rather than per token, and saves a streaming answer at most every
 /// <see cref="SaveInterval"/>, so a crash or a closed tab loses at most that much of it.
 /// </summary>
-public sealed partial class ChatSession(IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger) : IDisposable
+public sealed partial class ChatSession(
+    IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger, Workbench.Web.Data.DataFolderHealth? dataFolder = null) : IDisposable
 {
     /// <summary>Shortest time between two re-renders while streaming.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Shortest time between two saves of a streaming answer.</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Longest message, in characters. The page's text field stops there (its maxlength): the circuit takes at most
+    /// 64 KiB per message from the browser, and a longer paste used to kill the circuit silently.
+    /// </summary>
+    public const int MaxMessageLength = 8_000;
 
     /// <summary>Messages a browser may send at once; then one more every <see cref="SendRefill"/>.</summary>
     public const int SendBurst = 6;
@@ -144,6 +151,13 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     {
         if (string.IsNullOrWhiteSpace(text) || IsGenerating)
         {
+            return;
+        }
+
+        if (text.Length > MaxMessageLength)
+        {
+            Notice = $"Messages are limited to {MaxMessageLength:N0} characters; this one has {text.Length:N0}. Send it in parts.";
+            await NotifyAsync();
             return;
         }
 
@@ -282,6 +296,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
         try
         {
             var conversation = await store.CreateAsync(Caller, ConversationTitle.FromFirstMessage(firstMessage), Settings);
+            dataFolder?.Succeeded(Workbench.Web.Data.DataFolderWriter.Conversations);
             ConversationId = conversation.Id;
             Title = conversation.Title;
         }
@@ -360,6 +375,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
         try
         {
             await write(id);
+            dataFolder?.Succeeded(Workbench.Web.Data.DataFolderWriter.Conversations);
         }
         catch (SqliteException e)
         {
@@ -370,6 +386,7 @@ public sealed partial class ChatSession(IChatBackend backend, ConversationStore 
     private void CouldNotSave(SqliteException e)
     {
         LogSaveFailed(logger, e);
+        dataFolder?.Failed(Workbench.Web.Data.DataFolderWriter.Conversations, e);
         Notice = $"The conversation could not be saved: {e.Message}";
     }
 

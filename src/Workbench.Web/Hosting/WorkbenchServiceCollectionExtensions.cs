@@ -29,6 +29,7 @@ public static class WorkbenchServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataFolderHealth>();
         return services;
     }
 
@@ -52,6 +53,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerGateway>();
         services.TryAddSingleton<ModelKeepAlive>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());
+        services.TryAddSingleton<ModelCrashLedger>();
         services.TryAddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         services.AddHostedService<HardwareRefreshOnModelRootChange>();
@@ -68,6 +70,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<ApiRequestLog>();
+        services.TryAddSingleton<ModelCrashLedger>();
         services.TryAddSingleton<CompatModelResolver>();
         services.TryAddSingleton<ApiGeneration>();
         services.TryAddSingleton<ApiEmbeddings>();
@@ -78,6 +81,7 @@ public static class WorkbenchServiceCollectionExtensions
     public static IServiceCollection AddWorkbenchLibrary(this IServiceCollection services)
     {
         services.TryAddSingleton<WorkbenchDatabase>();
+        services.AddHostedService<DatabaseBackupService>();
         services.TryAddSingleton<LocalModelFiles>();
         services.TryAddSingleton<DemoModelProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());

@@ -30,10 +30,19 @@ public sealed partial class DemoModelProvisioner(
             return Task.CompletedTask;
         }
 
-        Directory.CreateDirectory(options.Value.GeneratedModelsDirectory);
-        // Trained context as long as chat's default window, so the demo chats at 4k like a real model would.
-        DemoModelGenerator.Write(DemoModelPath, DemoModelOptions.Tiny with { ContextLength = Workbench.Web.Estimation.LoadPlanner.DefaultContext });
-        LogGenerated(logger, DemoModelPath);
+        try
+        {
+            Directory.CreateDirectory(options.Value.GeneratedModelsDirectory);
+            // Trained context as long as chat's default window, so the demo chats at 4k like a real model would.
+            DemoModelGenerator.Write(DemoModelPath, DemoModelOptions.Tiny with { ContextLength = Workbench.Web.Estimation.LoadPlanner.DefaultContext });
+            LogGenerated(logger, DemoModelPath);
+        }
+        catch (Exception e) when (Workbench.Web.Data.DiskFault.IsDiskFault(e))
+        {
+            // A full or read-only data folder costs the demo model, not the dashboard.
+            LogNotGenerated(logger, DemoModelPath, e.Message);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -42,4 +51,7 @@ public sealed partial class DemoModelProvisioner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No models found; generated a demo model at {Path}")]
     private static partial void LogGenerated(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the demo model to {Path}: {Reason}")]
+    private static partial void LogNotGenerated(ILogger logger, string path, string reason);
 }

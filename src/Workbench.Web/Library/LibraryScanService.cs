@@ -8,6 +8,8 @@ namespace Workbench.Web.Library;
 /// <summary>
 /// Scans the model roots and the stores of other tools in the background: at start-up and on request.
 /// Models whose files did not change (same fingerprint) are taken from the index without parsing.
+/// One bad file never stops a scan: special files are not opened (see <see cref="RegularFile"/>), a file whose read
+/// fails or stalls (a hung network mount) is listed with the reason, and a root whose listing stalls is skipped.
 /// </summary>
 public sealed partial class LibraryScanService(
     ModelRootCatalog roots,
@@ -18,6 +20,8 @@ public sealed partial class LibraryScanService(
     ILogger<LibraryScanService> logger) : BackgroundService
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan FileReadLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RootWalkLimit = TimeSpan.FromMinutes(2);
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ModelFileScanner _scanner = new();
 
@@ -71,7 +75,7 @@ public sealed partial class LibraryScanService(
             var candidates = new List<ModelCandidate>();
             foreach (var root in await roots.ScanRootsAsync(cancellationToken))
             {
-                foreach (var candidate in _scanner.FindCandidates(root, cancellationToken))
+                foreach (var candidate in await WalkAsync(root, cancellationToken))
                 {
                     if (present.Add(candidate.Id))
                     {
@@ -86,7 +90,7 @@ public sealed partial class LibraryScanService(
             {
                 if (known.GetValueOrDefault(candidate.Id) != candidate.Fingerprint)
                 {
-                    changed[candidate.Id] = await Task.Run(() => ModelFileScanner.Describe(candidate), cancellationToken);
+                    changed[candidate.Id] = await DescribeAsync(candidate, cancellationToken);
                     changedCount++;
                 }
 
@@ -111,6 +115,39 @@ public sealed partial class LibraryScanService(
         }
     }
 
+    /// <summary>Lists a root's models off the scan's thread, giving up on a root whose folders stop answering.</summary>
+    private async Task<IReadOnlyList<ModelCandidate>> WalkAsync(ModelStoreRoot root, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(() => _scanner.FindCandidates(root, cancellationToken).ToList(), cancellationToken)
+                .WaitAsync(RootWalkLimit, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogRootStalled(logger, root.Path, RootWalkLimit.TotalSeconds);
+            return [];
+        }
+    }
+
+    /// <summary>Reads one model's headers; a read that fails unexpectedly or stalls lists the model with the reason.</summary>
+    private async Task<ModelDescriptor> DescribeAsync(ModelCandidate candidate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(() => ModelFileScanner.Describe(candidate), cancellationToken).WaitAsync(FileReadLimit, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return ModelFileScanner.Unreadable(candidate, $"Reading the file took longer than {FileReadLimit.TotalSeconds:F0} s (a stalled network mount?).");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFileFailed(logger, candidate.PrimaryPath, ex);
+            return ModelFileScanner.Unreadable(candidate, ex.Message);
+        }
+    }
+
     private void ReportEvery(ref long lastReport, LibraryScanStatus status)
     {
         if (time.GetElapsedTime(lastReport) >= ProgressInterval)
@@ -128,6 +165,12 @@ public sealed partial class LibraryScanService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Library scan: {Seen} models, {Changed} parsed, {Milliseconds:F0} ms")]
     private static partial void LogScanned(ILogger logger, int seen, int changed, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Library scan: listing {Root} took longer than {Seconds:F0} s; skipped this time")]
+    private static partial void LogRootStalled(ILogger logger, string root, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Library scan: reading {Path} failed")]
+    private static partial void LogFileFailed(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Library scan failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

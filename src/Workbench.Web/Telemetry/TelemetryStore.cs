@@ -7,18 +7,23 @@ namespace Workbench.Web.Telemetry;
 /// <summary>
 /// The dashboard's telemetry: a bounded history per worker host and subscribers that hear about new samples.
 /// Each subscriber is throttled on its own, and an update arriving while one is pending for it is dropped,
-/// so a slow browser never slows ingestion.
+/// so a slow browser never slows ingestion. Bounded in hosts too: at most <see cref="TelemetryOptions.MaxHosts"/>,
+/// and a host that stopped reporting for <see cref="TelemetryOptions.HostRetention"/> is forgotten.
 /// </summary>
 public sealed class TelemetryStore(IOptions<TelemetryOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SampleRing> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastAdded = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+    private readonly Lock _newHost = new();
+    private readonly int _maxHosts = Math.Max(1, options.Value.MaxHosts);
+    private readonly TimeSpan _retention = options.Value.HostRetention;
     private readonly TimeProvider _time = time;
     private readonly int _capacity = Math.Max(1, options.Value.HistoryCapacity);
     private readonly TimeSpan _throttle = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.SubscriberThrottleMs));
 
-    /// <summary>Hosts that have sent samples, in name order.</summary>
-    public IReadOnlyList<string> Hosts => [.. _hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)];
+    /// <summary>Hosts that have sent samples recently, in name order.</summary>
+    public IReadOnlyList<string> Hosts => [.. _hosts.Keys.Where(IsRecent).Order(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>Samples kept per host.</summary>
     public int Capacity => _capacity;
@@ -28,12 +33,54 @@ public sealed class TelemetryStore(IOptions<TelemetryOptions> options, TimeProvi
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
         ArgumentNullException.ThrowIfNull(sample);
-        _hosts.GetOrAdd(host, _ => new SampleRing(_capacity)).Add(sample);
+        if (!_hosts.TryGetValue(host, out var ring))
+        {
+            ring = AddHost(host);
+        }
+
+        ring.Add(sample);
+        _lastAdded[host] = _time.GetUtcNow();
         foreach (var subscription in _subscriptions.Keys)
         {
             subscription.Notify();
         }
     }
+
+    /// <summary>Forgets <paramref name="host"/> and its history (a worker that renamed itself).</summary>
+    public void Forget(string host)
+    {
+        _hosts.TryRemove(host, out _);
+        _lastAdded.TryRemove(host, out _);
+    }
+
+    /// <summary>Makes room for a new host: drops expired ones, then the one that reported longest ago.</summary>
+    private SampleRing AddHost(string host)
+    {
+        lock (_newHost)
+        {
+            if (_hosts.TryGetValue(host, out var existing))
+            {
+                return existing;
+            }
+
+            foreach (var expired in _hosts.Keys.Where(h => !IsRecent(h)).ToList())
+            {
+                Forget(expired);
+            }
+
+            while (_hosts.Count >= _maxHosts && _lastAdded.OrderBy(h => h.Value).Select(h => h.Key).FirstOrDefault() is { } oldest)
+            {
+                Forget(oldest);
+            }
+
+            var ring = new SampleRing(_capacity);
+            _hosts[host] = ring;
+            _lastAdded[host] = _time.GetUtcNow();
+            return ring;
+        }
+    }
+
+    private bool IsRecent(string host) => _lastAdded.TryGetValue(host, out var at) && _time.GetUtcNow() - at <= _retention;
 
     /// <summary>The newest sample of <paramref name="host"/>, if any.</summary>
     public TelemetrySample? Latest(string host) => _hosts.TryGetValue(host, out var ring) ? ring.Latest : null;

@@ -8,28 +8,36 @@ using Workbench.Web.Telemetry;
 namespace Workbench.Web.Workers;
 
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
+/// <remarks>Every report is cleaned by <see cref="WorkerReports"/> first: a worker is trusted to run models, not to size the dashboard's memory.</remarks>
 public sealed class WorkerHub(
-    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots) : Hub<IWorkerClient>
+    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots, TimeProvider time) : Hub<IWorkerClient>
 {
-    /// <summary>A worker announces itself.</summary>
+    /// <summary>A worker announces itself; a connection is one host, so registering under a new name replaces the old one.</summary>
     public void Register(WorkerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        registry.Register(Context.ConnectionId, registration);
+        var clean = WorkerReports.Clean(registration);
+        var previous = registry.Find(Context.ConnectionId)?.Registration.HostName;
+        registry.Register(Context.ConnectionId, clean);
+        if (previous is not null && previous != clean.HostName && registry.Workers.All(w => w.Registration.HostName != previous))
+        {
+            telemetry.Forget(previous);
+        }
     }
 
     /// <summary>A worker reports how far a model load has come.</summary>
     public void ReportLoadProgress(LoadProgress progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        registry.SetLoadProgress(Context.ConnectionId, progress with { Fraction = Math.Clamp(progress.Fraction, 0f, 1f) });
+        var fraction = float.IsFinite(progress.Fraction) ? Math.Clamp(progress.Fraction, 0f, 1f) : 0f;
+        registry.SetLoadProgress(Context.ConnectionId, progress with { Fraction = fraction });
     }
 
     /// <summary>A worker reports what its machine has.</summary>
     public void ReportHardware(HardwareSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        registry.SetHardware(Context.ConnectionId, snapshot);
+        registry.SetHardware(Context.ConnectionId, WorkerReports.Clean(snapshot));
     }
 
     /// <summary>The model folders that exist on this host; a worker reports the disks of those it also has.</summary>
@@ -42,7 +50,7 @@ public sealed class WorkerHub(
         ArgumentNullException.ThrowIfNull(sample);
         if (registry.Find(Context.ConnectionId) is { } worker)
         {
-            telemetry.Add(worker.Registration.HostName, sample);
+            telemetry.Add(worker.Registration.HostName, WorkerReports.Clean(sample, time.GetUtcNow()));
         }
     }
 

@@ -1,25 +1,32 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
+using Workbench.Web.Data;
 using Workbench.Web.Hosting;
 
 namespace Workbench.Web.Workers;
 
 /// <summary>
-/// Runs the local worker as a child process and restarts it, with growing delays, whenever it
-/// ends. A native crash in llama.cpp ends only the worker; the dashboard keeps serving.
+/// Runs the local worker as a child process and restarts it whenever it ends. A native crash in llama.cpp ends
+/// only the worker; the dashboard keeps serving. A crash while a model was loading or loaded is that model's:
+/// it goes to the <see cref="ModelCrashLedger"/> and the worker restarts at once for everyone else. Only crashes
+/// with no model in play (a worker that cannot start) back off with growing delays.
 /// </summary>
 public sealed partial class WorkerSupervisor(
     IOptions<WorkerSupervisorOptions> options,
     IOptions<WorkbenchOptions> workbench,
     IServer server,
     Workbench.Web.Security.WorkerSecret secret,
+    DataFolderHealth dataFolder,
+    WorkerRegistry registry,
+    ModelCrashLedger crashes,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<WorkerSupervisor> logger) : BackgroundService
 {
     private const int TailLines = 40;
     private readonly Queue<string> _outputTail = new();
+    private volatile string? _modelInPlay;
 
     /// <summary>Raised when <see cref="Status"/> changes.</summary>
     public event Action? Changed;
@@ -59,20 +66,29 @@ public sealed partial class WorkerSupervisor(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         stoppingToken = stopping.Token;
         var hubUrl = LocalHubAddress.From(server);
-        Directory.CreateDirectory(workbench.Value.LogsDirectory);
+        using var log = new RotatingLogFile(
+            Path.Combine(workbench.Value.LogsDirectory, "worker.log"), options.Value.LogFileMaxBytes, options.Value.LogFilesKept, dataFolder, time);
         var delay = options.Value.RestartDelay;
         var restarts = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var startedAt = time.GetTimestamp();
-            var exit = await RunOnceAsync(hubUrl, restarts, stoppingToken);
+            _modelInPlay = null;
+            var exit = await RunOnceAsync(hubUrl, restarts, log, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
 
-            // A worker that ran a while had a fault, not a crash loop: start again quickly.
-            delay = time.GetElapsedTime(startedAt) > TimeSpan.FromMinutes(1)
+            var culprit = _modelInPlay;
+            if (culprit is not null)
+            {
+                crashes.RecordCrash(culprit, exit);
+            }
+
+            // A worker that ran a while had a fault, not a crash loop; a crash a model caused is that model's
+            // (the ledger keeps it from API clients): start again quickly for everyone else.
+            delay = culprit is not null || time.GetElapsedTime(startedAt) > TimeSpan.FromMinutes(1)
                 ? options.Value.RestartDelay
                 : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRestartDelay.Ticks));
             restarts++;
@@ -84,7 +100,7 @@ public sealed partial class WorkerSupervisor(
         SetStatus(Status with { State = WorkerProcessState.Stopped, ProcessId = null });
     }
 
-    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, CancellationToken stoppingToken)
+    private async Task<string> RunOnceAsync(Uri hubUrl, int restarts, RotatingLogFile log, CancellationToken stoppingToken)
     {
         SetStatus(new WorkerProcessStatus(WorkerProcessState.Starting, null, restarts, Status.LastExit));
         ProcessStartInfo start;
@@ -98,7 +114,6 @@ public sealed partial class WorkerSupervisor(
         }
 
         using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        await using var log = new StreamWriter(Path.Combine(workbench.Value.LogsDirectory, "worker.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Record(log, e.Data);
         process.ErrorDataReceived += (_, e) => Record(log, e.Data);
         process.Start();
@@ -106,6 +121,9 @@ public sealed partial class WorkerSupervisor(
         process.BeginErrorReadLine();
         LogWorkerStarted(logger, process.Id, hubUrl);
         SetStatus(new WorkerProcessStatus(WorkerProcessState.Running, process.Id, restarts, Status.LastExit));
+        var processId = process.Id;
+        void TrackModel() => NoteModelInPlay(processId);
+        registry.Changed += TrackModel;
         try
         {
             await process.WaitForExitAsync(stoppingToken);
@@ -114,6 +132,15 @@ public sealed partial class WorkerSupervisor(
         {
             StopProcess(process);
             return "The dashboard stopped.";
+        }
+        finally
+        {
+            registry.Changed -= TrackModel;
+        }
+
+        if (process.ExitCode == 0)
+        {
+            _modelInPlay = null; // an orderly exit is no model's fault
         }
 
         var lastLine = OutputTail.LastOrDefault(line => !string.IsNullOrWhiteSpace(line) && !line.StartsWith("   at ", StringComparison.Ordinal));
@@ -137,7 +164,16 @@ public sealed partial class WorkerSupervisor(
         return string.IsNullOrWhiteSpace(lastLine) ? reason : $"{reason} Last output: {lastLine.Trim()}";
     }
 
-    private void Record(StreamWriter log, string? line)
+    /// <summary>Remembers the model the local worker is loading or holds, so a crash can be put down to it.</summary>
+    private void NoteModelInPlay(int processId)
+    {
+        if (registry.Workers.FirstOrDefault(w => w.Registration.ProcessId == processId) is { } worker)
+        {
+            _modelInPlay = worker.Loading?.ModelPath ?? worker.LoadedModel?.ModelPath;
+        }
+    }
+
+    private void Record(RotatingLogFile log, string? line)
     {
         if (line is null)
         {

@@ -22,6 +22,14 @@ public sealed class WorkerSupervisorOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Size at which <c>logs/worker.log</c> rolls over to <c>worker.log.1</c>.</summary>
+    [Range(4096, long.MaxValue)]
+    public long LogFileMaxBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Log files kept, the current one included.</summary>
+    [Range(1, 100)]
+    public int LogFilesKept { get; set; } = 3;
+
     /// <summary>Milliseconds between the local worker's telemetry samples; empty keeps the worker's default (1 Hz).</summary>
     [Range(100, 10_000)]
     public int? WorkerTelemetryIntervalMs { get; set; }

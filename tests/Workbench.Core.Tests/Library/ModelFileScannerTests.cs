@@ -239,5 +239,44 @@ public sealed class ModelFileScannerTests
         Assert.Single(candidates);
     }
 
+    [Fact]
+    public async Task A_named_pipe_called_gguf_is_not_a_candidate_and_the_walk_does_not_block()
+    {
+        using var temp = new TempDirectory();
+        GgufFixtures.WriteModel(temp.File("good.gguf"));
+        NamedPipeFile.Create(temp.File("trap.gguf"));
+
+        var names = await Task.Run(() => Candidates(temp.Path).Select(c => c.Name).ToList()).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["good"], names);
+    }
+
+    [Fact]
+    public async Task Describing_a_file_replaced_by_a_named_pipe_reports_it_without_opening_it()
+    {
+        using var temp = new TempDirectory();
+        GgufFixtures.WriteModel(temp.File("m.gguf"));
+        var candidate = Assert.Single(Candidates(temp.Path));
+        File.Delete(temp.File("m.gguf"));
+        NamedPipeFile.Create(temp.File("m.gguf"));
+
+        var descriptor = await Task.Run(() => ModelFileScanner.Describe(candidate)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("not a regular file", descriptor.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_regular_file_is_regular_and_a_named_pipe_or_device_is_not()
+    {
+        using var temp = new TempDirectory();
+        GgufFixtures.WriteModel(temp.File("m.gguf"));
+        NamedPipeFile.Create(temp.File("pipe.gguf"));
+
+        Assert.True(RegularFile.Is(temp.File("m.gguf")));
+        Assert.False(RegularFile.Is(temp.File("pipe.gguf")));
+        Assert.False(RegularFile.Is("/dev/zero"));
+        Assert.False(RegularFile.Is(temp.File("missing.gguf")));
+    }
+
     private static List<ModelCandidate> Candidates(string root) => new ModelFileScanner().FindCandidates(root).ToList();
 }

@@ -128,6 +128,33 @@ public sealed class LibraryScanServiceTests : IDisposable
         Assert.Equal(100, reports[^1].Percent);
     }
 
+    [Fact]
+    public async Task A_named_pipe_called_gguf_neither_blocks_the_scan_nor_stops_it_when_written_to()
+    {
+        var trap = Path.Combine(_models, "trap.gguf");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [trap]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var (scanner, index) = Create();
+        await scanner.ScanAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        // A writer on the pipe unblocks any reader that had opened it; the next scan still reads nothing from it.
+        var writer = Task.Run(() => File.WriteAllBytes(trap, new byte[4096]));
+        await scanner.ScanAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["alpha.gguf", "beta.gguf", "broken.gguf"], index.Models.Select(m => Path.GetFileName(m.PrimaryPath)).Order());
+        Assert.Null(scanner.Status.Error);
+        Assert.False(writer.IsCompleted, "the scan opened the pipe");
+        await using (var reader = new FileStream(trap, FileMode.Open, FileAccess.Read))
+        {
+            await reader.CopyToAsync(Stream.Null); // lets the writer finish
+        }
+
+        await writer;
+    }
+
     private (LibraryScanService Scanner, LibraryIndex Index) Create()
     {
         var (scanner, index, _) = CreateWithCatalog();

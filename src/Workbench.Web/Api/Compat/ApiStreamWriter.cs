@@ -10,12 +10,20 @@ namespace Workbench.Web.Api.Compat;
 /// Writes a streamed answer (OpenAI's server-sent events, Ollama's JSON lines), flushing each piece as it comes.
 /// Once the client has gone, writes are skipped quietly, so the caller keeps reading the generation until the
 /// worker confirms it stopped.
+/// <para>
+/// Each item is serialised into a buffer of its own and handed to the response as one write. Serialising straight
+/// into the response's <see cref="System.IO.Pipelines.PipeWriter"/> broke streams under load: Kestrel's chunked writer
+/// keeps the buffer of a <c>GetSpan()</c> that advanced nothing (the empty prefix of a JSON line) and hands it back to the
+/// next request whatever its size hint, so the JSON writer got less than it asked for and threw ("'IBufferWriter' could
+/// not provide an output buffer"), cutting the stream before its last line.
+/// </para>
 /// </summary>
 internal sealed class ApiStreamWriter
 {
     private readonly HttpContext _http;
     private readonly byte[] _prefix;
     private readonly byte[] _suffix;
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
 
     private ApiStreamWriter(HttpContext http, string contentType, string prefix, string suffix)
     {
@@ -38,44 +46,40 @@ internal sealed class ApiStreamWriter
     private bool ClientGone => _http.RequestAborted.IsCancellationRequested;
 
     /// <summary>Writes one item and flushes it to the client.</summary>
-    public async Task WriteAsync<T>(T item, JsonTypeInfo<T> type)
+    public Task WriteAsync<T>(T item, JsonTypeInfo<T> type)
     {
-        if (ClientGone)
-        {
-            return;
-        }
-
-        var body = _http.Response.BodyWriter;
-        body.Write(_prefix);
-        await using (var json = new Utf8JsonWriter(body))
+        _line.ResetWrittenCount();
+        _line.Write(_prefix);
+        using (var json = new Utf8JsonWriter(_line))
         {
             JsonSerializer.Serialize(json, item, type);
         }
 
-        body.Write(_suffix);
-        await FlushAsync();
+        _line.Write(_suffix);
+        return SendLineAsync();
     }
 
     /// <summary>Writes text as one item (OpenAI's <c>[DONE]</c>).</summary>
-    public async Task WriteRawAsync(string text)
+    public Task WriteRawAsync(string text)
+    {
+        _line.ResetWrittenCount();
+        _line.Write(_prefix);
+        _line.Write(Encoding.UTF8.GetBytes(text));
+        _line.Write(_suffix);
+        return SendLineAsync();
+    }
+
+    /// <summary>One write of the whole line, flushed: the server frames it as one chunk.</summary>
+    private async Task SendLineAsync()
     {
         if (ClientGone)
         {
             return;
         }
 
-        var body = _http.Response.BodyWriter;
-        body.Write(_prefix);
-        body.Write(Encoding.UTF8.GetBytes(text));
-        body.Write(_suffix);
-        await FlushAsync();
-    }
-
-    private async Task FlushAsync()
-    {
         try
         {
-            await _http.Response.BodyWriter.FlushAsync(_http.RequestAborted);
+            await _http.Response.BodyWriter.WriteAsync(_line.WrittenMemory, _http.RequestAborted);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException && ClientGone)
         {

@@ -15,7 +15,8 @@ public sealed class CompatModelResolver(
     WorkerRegistry registry,
     WorkerGateway gateway,
     Workbench.Web.Estimation.LoadPlanner planner,
-    IOptionsMonitor<ApiOptions> options) : IDisposable
+    IOptionsMonitor<ApiOptions> options,
+    ModelCrashLedger? crashes = null) : IDisposable
 {
     private readonly SemaphoreSlim _loadGate = new(1, 1);
 
@@ -51,6 +52,16 @@ public sealed class CompatModelResolver(
                 $"The model '{requested}' is not in the library. Available: {string.Join(", ", Models.Select(m => m.Name))}.",
                 "model",
                 "model_not_found");
+
+        if (crashes is not null && crashes.IsQuarantined(model.Path) && !IsLoaded(model))
+        {
+            throw new ApiRequestException(
+                StatusCodes.Status409Conflict,
+                $"The model '{model.Name}' {crashes.For(model.Path)!.Label} It crashed the worker {ModelCrashLedger.QuarantineAfter} times, "
+                + "so it is not loaded for API clients until the owner retries it on the Models page.",
+                "model",
+                "model_crashes_worker");
+        }
 
         if (registry.PickWorker() is null)
         {

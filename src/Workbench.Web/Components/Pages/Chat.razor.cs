@@ -13,6 +13,16 @@ namespace Workbench.Web.Components.Pages;
 public sealed partial class Chat : IDisposable
 {
     private string? _draft;
+
+    private static int MaxDraftLength => ChatSession.MaxMessageLength;
+
+    /// <summary>The character counter appears only as the draft nears the limit.</summary>
+    private int? DraftCounter => _draft?.Length > MaxDraftLength * 3 / 4 ? MaxDraftLength : null;
+
+    private bool DraftAtLimit => _draft?.Length >= ChatSession.MaxMessageLength;
+
+    private static string DraftLimitText =>
+        $"Messages are limited to {ChatSession.MaxMessageLength:N0} characters; text beyond that was not taken. Send a longer text in parts.";
     private bool _parametersSeen;
     private Guid? _shownId;
 

@@ -24,6 +24,8 @@ public sealed partial class Models : IDisposable
 
     [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
+    [Inject] public required ModelCrashLedger Crashes { get; init; }
+
     private string FitTitle => _budget switch
     {
         null => "Fits?",
@@ -47,6 +49,7 @@ public sealed partial class Models : IDisposable
         Index.Changed += Refresh;
         Scanner.Changed += Refresh;
         Workers.Changed += OnWorkersChanged;
+        Crashes.Changed += Refresh;
         _budget = Fit.Budget();
     }
 
@@ -84,5 +87,6 @@ public sealed partial class Models : IDisposable
         Index.Changed -= Refresh;
         Scanner.Changed -= Refresh;
         Workers.Changed -= OnWorkersChanged;
+        Crashes.Changed -= Refresh;
     }
 }
