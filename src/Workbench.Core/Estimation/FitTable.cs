@@ -69,7 +69,8 @@ public static class FitTable
                 option,
                 contexts.Select(context => new FitCell(
                     context,
-                    MemoryEstimator.Estimate(option.Model, settings with { ContextLength = context }, gpus, availableRamBytes))).ToList(),
+                    // Each column is one answer's window; parallel sequences each hold one (llama.cpp's n_ctx is all of them).
+                    MemoryEstimator.Estimate(option.Model, settings with { ContextLength = checked(context * settings.ParallelSequences) }, gpus, availableRamBytes))).ToList(),
                 RuleOfThumb.Gigabytes(billions, option.BitsPerWeight)))
             .ToList();
     }

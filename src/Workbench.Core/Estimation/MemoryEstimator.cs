@@ -369,11 +369,6 @@ public static class MemoryEstimator
     private static List<string> Warnings(EstimationModel model, RunSettings settings, ContextShape shape)
     {
         var warnings = new List<string>();
-        if (settings.ValueCacheType.IsQuantized() && !settings.FlashAttention)
-        {
-            warnings.Add($"llama.cpp needs flash attention for a quantized V cache ({settings.ValueCacheType.DisplayName()}); without it the context cannot be created.");
-        }
-
         if (model.TrainingContextLength > 0 && shape.RequestedContext > model.TrainingContextLength)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,

@@ -92,6 +92,13 @@ public sealed record RunSettings
             throw new ArgumentException($"Parallel sequences must be at least 1, not {ParallelSequences}.", nameof(ParallelSequences));
         }
 
+        if (ValueCacheType.IsQuantized() && !FlashAttention)
+        {
+            throw new ArgumentException(
+                $"llama.cpp refuses a quantized V cache ({ValueCacheType.DisplayName()}) without flash attention: the context cannot be created.",
+                nameof(ValueCacheType));
+        }
+
         if (RuntimeOverheadPerGpuBytes < 0)
         {
             throw new ArgumentException("The runtime overhead cannot be negative.", nameof(RuntimeOverheadPerGpuBytes));

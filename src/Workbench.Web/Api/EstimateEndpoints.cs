@@ -12,6 +12,8 @@ public static class EstimateEndpoints
     public sealed record EstimateResponse(
         string ModelId,
         int ContextLength,
+        int ParallelSequences,
+        int ContextPerSequence,
         string KvCache,
         bool FlashAttention,
         int GpuLayers,
@@ -39,7 +41,7 @@ public static class EstimateEndpoints
             .WithTags("Estimation")
             .WithName("EstimateModel")
             .WithSummary("Memory needed to run a library model with these settings, and whether it fits.")
-            .WithDescription("Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone. After the model has been loaded once, each part is corrected by what llama.cpp allocated then (correctedByMeasuredLoad says how); applyMeasuredLoad=false gives the formulas alone.");
+            .WithDescription("context is each answer's window; sequences=N estimates N answers decoded together (llama.cpp's n_seq_max: a KV cache of N windows and N logits rows), as the worker loads models for parallel requests. A quantized V cache without flash attention is refused, as llama.cpp refuses it. Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone. After the model has been loaded once, each part is corrected by what llama.cpp allocated then (correctedByMeasuredLoad says how); applyMeasuredLoad=false gives the formulas alone.");
         return endpoints;
     }
 
@@ -54,7 +56,8 @@ public static class EstimateEndpoints
         bool? flashAttention,
         string? gpuLayers,
         long? vramBytes,
-        bool? applyMeasuredLoad)
+        bool? applyMeasuredLoad,
+        int? sequences)
     {
         if (index.Find(id) is not { } descriptor)
         {
@@ -82,6 +85,18 @@ public static class EstimateEndpoints
             layers = fixedLayers;
         }
 
+        if (sequences is < 1 or > Workers.RuntimeOptions.MaxSequences)
+        {
+            return TypedResults.Problem($"sequences must be between 1 and {Workers.RuntimeOptions.MaxSequences}; got {sequences}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (kv.IsQuantized() && flashAttention is false)
+        {
+            return TypedResults.Problem(
+                $"llama.cpp refuses a quantized V cache ({kv.DisplayName()}) without flash attention: the context cannot be created. Turn flash attention on or use an f16 cache.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (vramBytes is < 0)
         {
             return TypedResults.Problem("vramBytes cannot be negative.", statusCode: StatusCodes.Status400BadRequest);
@@ -95,9 +110,12 @@ public static class EstimateEndpoints
 
         // Once the model has been loaded, its measured buffers correct the formulas unless the caller asks for them alone.
         var measured = applyMeasuredLoad is false ? null : measurements.For(descriptor);
+        var parallel = sequences ?? 1;
         var settings = RunSettings.Default with
         {
-            ContextLength = context,
+            // llama.cpp's n_ctx holds every sequence's window.
+            ContextLength = context is { } perSequence ? checked(perSequence * parallel) : null,
+            ParallelSequences = parallel,
             KeyCacheType = kv,
             ValueCacheType = kv,
             FlashAttention = flashAttention ?? true,
@@ -111,6 +129,8 @@ public static class EstimateEndpoints
         return TypedResults.Ok(new EstimateResponse(
             descriptor.Id,
             estimate.Context.ContextCells,
+            parallel,
+            estimate.Context.ContextCells / parallel,
             kv.DisplayName(),
             settings.FlashAttention,
             estimate.GpuLayers,

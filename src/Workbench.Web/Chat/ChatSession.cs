@@ -92,6 +92,9 @@ public sealed partial class ChatSession(
     /// <summary>Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).</summary>
     public int? ContextSize { get; set; }
 
+    /// <summary>Requests ahead of this answer while every slot of its model is busy (0: not waiting).</summary>
+    public int RequestsAhead { get; private set; }
+
     /// <summary>The last message is an answer that can be asked for again.</summary>
     public bool CanRegenerate => !IsGenerating && _messages.Count > 0 && _messages[^1].Role == "assistant";
 
@@ -245,8 +248,14 @@ public sealed partial class ChatSession(
             var request = new GenerationRequest(Guid.NewGuid(), turns, Settings.Sampling);
             var lastRender = time.GetTimestamp();
             var lastSave = lastRender;
-            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, ContextSize, cancellationToken))
+            var waiting = (int ahead) =>
             {
+                RequestsAhead = ahead;
+                _ = NotifyAsync();
+            };
+            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, ContextSize, waiting, cancellationToken))
+            {
+                RequestsAhead = 0;
                 answer.Append(chunk);
                 if (answer.Completion is not null)
                 {
@@ -278,6 +287,7 @@ public sealed partial class ChatSession(
         }
         finally
         {
+            RequestsAhead = 0;
             // Saved whatever happened above, also after the session was disposed: nothing produced is lost.
             var saved = answer.ToSaved(position);
             await PersistAsync(conversationId, id => store.UpdateAnswerAsync(id, position, saved.Content, saved.Completion, saved.Incomplete));

@@ -17,6 +17,7 @@ public interface IChatBackend
     /// <summary>
     /// Streams an answer from <paramref name="modelPath"/> (loaded back first if another request swapped it
     /// meanwhile; null: whatever is loaded). The last chunk carries the completion; cancelling ends it cancelled.
+    /// <paramref name="waiting"/> hears how many requests are ahead when every slot of the model is busy.
     /// </summary>
-    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, CancellationToken cancellationToken);
+    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, Action<int>? waiting, CancellationToken cancellationToken);
 }

@@ -34,6 +34,7 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, CancellationToken cancellationToken) =>
-        gateway.GenerateAsync(request, modelPath is null ? null : planner.Plan(modelPath, contextSize), cancellationToken);
+    public IAsyncEnumerable<GenerationChunk> GenerateAsync(
+        GenerationRequest request, string? modelPath, int? contextSize, Action<int>? waiting, CancellationToken cancellationToken) =>
+        gateway.GenerateAsync(request, modelPath is null ? null : planner.Plan(modelPath, contextSize), cancellationToken, waiting);
 }

@@ -74,6 +74,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<CompatModelResolver>();
         services.TryAddSingleton<ApiGeneration>();
         services.TryAddSingleton<ApiEmbeddings>();
+        services.TryAddSingleton<ApiClientQuota>();
         return services;
     }
 

@@ -34,7 +34,7 @@ public sealed class RuntimeOptions
     public int? BatchThreads { get; set; }
 
     /// <summary>Requests one client (an API key or a chat page) may have waiting or running at once; more are answered 429.</summary>
-    public int MaxQueuedPerClient { get; set; } = 16;
+    public int MaxQueuedPerClient { get; set; } = 32;
 }
 
 /// <summary>Checks <see cref="RuntimeOptions"/> at start-up, naming the key that is wrong.</summary>

@@ -10,6 +10,27 @@ public sealed class MemoryEstimatorTests
     private static GpuBudget Gpu(double gib, string name = "GPU") => GpuBudget.WithGibibytes(name, gib);
 
     [Fact]
+    public void A_quantized_v_cache_without_flash_attention_is_refused_as_llama_cpp_refuses_it()
+    {
+        var refused = Assert.Throws<ArgumentException>(() => MemoryEstimator.Estimate(
+            Llama3Q4, Ctx8K with { KeyCacheType = KvCacheType.Q8_0, ValueCacheType = KvCacheType.Q8_0, FlashAttention = false }, [Gpu(24)]));
+
+        Assert.Contains("flash attention", refused.Message, StringComparison.Ordinal);
+        // A quantized K cache alone is fine without it.
+        MemoryEstimator.Estimate(Llama3Q4, Ctx8K with { KeyCacheType = KvCacheType.Q8_0, FlashAttention = false }, [Gpu(24)]);
+    }
+
+    [Fact]
+    public void Parallel_sequences_share_the_kv_of_their_windows_and_add_one_logits_row_each()
+    {
+        var one = MemoryEstimator.Estimate(Llama3Q4, new RunSettings { ContextLength = 4096 }, [Gpu(24)]);
+        var four = MemoryEstimator.Estimate(Llama3Q4, new RunSettings { ContextLength = 4 * 4096, ParallelSequences = 4 }, [Gpu(24)]);
+
+        Assert.Equal(4 * one.KvCacheBytes, four.KvCacheBytes);
+        Assert.Equal(4 * one.OutputBufferBytes, four.OutputBufferBytes);
+    }
+
+    [Fact]
     public void A_model_that_fits_runs_every_layer_on_the_gpu()
     {
         var estimate = MemoryEstimator.Estimate(Llama3Q4, Ctx8K, [Gpu(24)]);
@@ -233,16 +254,6 @@ public sealed class MemoryEstimatorTests
 
         Assert.Equal(tied.TotalWeightBytes, estimate.WeightsGpuBytes);
         Assert.Equal(tied.InputEmbeddingBytes, estimate.WeightsCpuBytes);
-    }
-
-    [Fact]
-    public void A_quantized_v_cache_without_flash_attention_is_warned_about()
-    {
-        var settings = Ctx8K with { ValueCacheType = KvCacheType.Q8_0, FlashAttention = false };
-
-        var estimate = MemoryEstimator.Estimate(Llama3Q4, settings, [Gpu(24)]);
-
-        Assert.Contains(estimate.Warnings, w => w.Contains("flash attention", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -90,6 +90,32 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_quantized_cache_without_flash_attention_gets_no_table_but_the_reason()
+    {
+        var page = _context.Render<Compare>();
+
+        var select = page.FindComponent<MudBlazor.MudSelect<Workbench.Core.Estimation.KvCacheType>>();
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.KvCacheType.Q8_0));
+        var flashAttention = page.FindComponents<MudBlazor.MudSwitch<bool>>().Single(c => c.Instance.Label == "Flash attention");
+        await page.InvokeAsync(() => flashAttention.Instance.ValueChanged.InvokeAsync(false));
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=compare-row]")));
+        Assert.Contains("refuses a quantized V cache", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_parallel_answers_need_more_memory_for_the_same_window()
+    {
+        var page = _context.Render<Compare>();
+        var before = LastCellText(page);
+
+        var select = page.FindComponent<MudBlazor.MudSelect<int>>();
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(4));
+
+        page.WaitForAssertion(() => Assert.NotEqual(before, LastCellText(page)));
+    }
+
+    [Fact]
     public void A_what_if_size_has_no_bandwidth_so_no_speed_is_made_up()
     {
         var page = _context.Render<Compare>();

@@ -94,11 +94,26 @@ public sealed class LibraryApiTests : IAsyncLifetime
         Assert.Equal(Part("totalRamBytes"), Part("weightsCpuBytes") + Part("kvCacheCpuBytes") + Part("computeCpuBytes") + Part("outputBufferBytes"));
     }
 
+    [Fact]
+    public async Task Parallel_sequences_hold_a_window_each_in_the_kv_cache()
+    {
+        var id = (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models"))[0].GetProperty("id").GetString();
+
+        var one = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&vramBytes=0");
+        var four = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?context=512&vramBytes=0&sequences=4");
+
+        Assert.Equal(4, four.GetProperty("parallelSequences").GetInt32());
+        Assert.Equal(512, four.GetProperty("contextPerSequence").GetInt32());
+        Assert.Equal(4 * one.GetProperty("kvCacheCpuBytes").GetInt64(), four.GetProperty("kvCacheCpuBytes").GetInt64());
+    }
+
     [Theory]
     [InlineData("kvCache=q3_z", "kvCache")]
     [InlineData("context=5", "context")]
     [InlineData("gpuLayers=many", "gpuLayers")]
     [InlineData("vramBytes=-1", "vramBytes")]
+    [InlineData("sequences=0", "sequences")]
+    [InlineData("kvCache=q8_0&flashAttention=false", "flash attention")]
     public async Task Bad_estimate_parameters_are_a_400_naming_the_parameter(string query, string parameter)
     {
         var id = (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models"))[0].GetProperty("id").GetString();

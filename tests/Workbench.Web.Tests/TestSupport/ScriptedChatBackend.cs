@@ -52,7 +52,7 @@ public sealed class ScriptedChatBackend : IChatBackend
     public bool HoldLoads { get; set; }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, Action<int>? waiting, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Requests.Add(request);
         var generated = 0;

@@ -7,11 +7,12 @@ namespace Workbench.Web.Api.Ollama;
 internal static class OllamaEmbeddings
 {
     public static async Task<IResult> EmbedAsync(
-        HttpContext http, ApiEmbeddings embeddings, CompatModelResolver models, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+        HttpContext http, ApiClientQuota quota, ApiEmbeddings embeddings, CompatModelResolver models, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
         var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaEmbedRequest, options.CurrentValue.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
             var texts = EmbeddingInput.Texts(body.Input, "input");
@@ -31,11 +32,12 @@ internal static class OllamaEmbeddings
     }
 
     public static async Task<IResult> EmbeddingsAsync(
-        HttpContext http, ApiEmbeddings embeddings, CompatModelResolver models, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+        HttpContext http, ApiClientQuota quota, ApiEmbeddings embeddings, CompatModelResolver models, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
         var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaEmbeddingsRequest, options.CurrentValue.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);

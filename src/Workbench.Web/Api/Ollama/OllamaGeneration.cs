@@ -11,11 +11,12 @@ namespace Workbench.Web.Api.Ollama;
 internal static class OllamaGeneration
 {
     public static async Task<IResult> ChatAsync(
-        HttpContext http, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+        HttpContext http, ApiClientQuota quota, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
         var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaChatRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
@@ -55,11 +56,12 @@ internal static class OllamaGeneration
     }
 
     public static async Task<IResult> GenerateAsync(
-        HttpContext http, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+        HttpContext http, ApiClientQuota quota, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
         var call = ApiCall.From(http, OllamaEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaGenerateRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };

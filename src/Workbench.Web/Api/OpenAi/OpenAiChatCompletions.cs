@@ -9,7 +9,7 @@ namespace Workbench.Web.Api.OpenAi;
 internal static class OpenAiChatCompletions
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext http,
+        HttpContext http, ApiClientQuota quota,
         CompatModelResolver models,
         ApiGeneration generation,
         IOptionsMonitor<ApiOptions> options,
@@ -18,6 +18,7 @@ internal static class OpenAiChatCompletions
         var call = ApiCall.From(http, OpenAiEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.ChatCompletionRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };

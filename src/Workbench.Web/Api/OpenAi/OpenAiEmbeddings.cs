@@ -7,11 +7,12 @@ namespace Workbench.Web.Api.OpenAi;
 /// <summary><c>POST /v1/embeddings</c>: float or base64 vectors, one per input, with usage counts.</summary>
 internal static class OpenAiEmbeddings
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, ApiEmbeddings embeddings, IOptionsMonitor<ApiOptions> options, TimeProvider time)
+    public static async Task<IResult> HandleAsync(HttpContext http, ApiClientQuota quota, ApiEmbeddings embeddings, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
         var call = ApiCall.From(http, OpenAiEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var body = await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.EmbeddingRequest, options.CurrentValue.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
             var texts = EmbeddingInput.Texts(body.Input, "input");

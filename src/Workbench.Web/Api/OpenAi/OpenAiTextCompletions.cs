@@ -12,7 +12,7 @@ namespace Workbench.Web.Api.OpenAi;
 internal static class OpenAiTextCompletions
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext http,
+        HttpContext http, ApiClientQuota quota,
         CompatModelResolver models,
         ApiGeneration generation,
         IOptionsMonitor<ApiOptions> options,
@@ -21,6 +21,7 @@ internal static class OpenAiTextCompletions
         var call = ApiCall.From(http, OpenAiEndpoints.ApiName, time);
         try
         {
+            using var inFlight = quota.Enter(http);
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OpenAiJsonContext.Default.TextCompletionRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };

@@ -15,6 +15,7 @@ public sealed partial class Compare : IDisposable
     private string? _modelId;
     private KvCacheType _kvCache = KvCacheType.F16;
     private bool _flashAttention = true;
+    private int _sequences = 1;
     private IReadOnlyList<GpuChoice> _gpuChoices = [];
     private string _gpuKey = "vram24";
     private (FitRow Row, FitCell Cell)? _selected;
@@ -77,6 +78,12 @@ public sealed partial class Compare : IDisposable
         Recompute();
     }
 
+    private void SetSequences(int sequences)
+    {
+        _sequences = sequences;
+        Recompute();
+    }
+
     private void SetFlashAttention(bool on)
     {
         _flashAttention = on;
@@ -121,6 +128,17 @@ public sealed partial class Compare : IDisposable
         var gpus = SelectedGpu.Gpus;
         _measured = Measurements.For(_model);
         var settings = Settings();
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException refused)
+        {
+            // Settings llama.cpp would refuse get no table: it would describe a context that cannot exist.
+            (_rows, _problem, _selected) = ([], $"{refused.Message} Turn flash attention on, or choose the f16 cache.", null);
+            Explain();
+            return;
+        }
         if (_described?.Model != model)
         {
             // Describing every quantization is the costly part; settings changes reuse it.
@@ -149,7 +167,7 @@ public sealed partial class Compare : IDisposable
 
         // The table's estimates are for the hypothetical quant's model; speed needs that same model.
         var quantModel = selected.Row.Option.Model;
-        var settings = Settings() with { ContextLength = selected.Cell.ContextLength };
+        var settings = Settings() with { ContextLength = selected.Cell.ContextLength * _sequences };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var budget = SelectedGpu.Detected ? Fit.Budget() : null;
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
@@ -163,6 +181,7 @@ public sealed partial class Compare : IDisposable
         KeyCacheType = _kvCache,
         ValueCacheType = _kvCache,
         FlashAttention = _flashAttention,
+        ParallelSequences = _sequences,
         Correction = _applyMeasured ? _measured?.Correction : null,
     };
 

@@ -1,0 +1,104 @@
+// Generates a model big enough that decoding is memory-bound (≈ 0.7 GB of F16 weights by default: a full-size file
+// decodes at a realistic speed even with random weights), loads it with 8 slots, and measures in one run:
+//   aggregate tokens/s with 1, 2, 4 and 8 concurrent streams, and the ratio to one stream;
+//   time to first token of a short request alone and while 3 long answers stream, and their ratio.
+// Usage: dotnet run -c Release --project bench/Workbench.Bench.Parallel [-- <embedding width> <layers>]
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Workbench.Core.DemoModel;
+using Workbench.Core.Protocol;
+using Workbench.Worker.Hosting;
+using Workbench.Worker.Runtime;
+
+var width = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1536;
+var layers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12;
+const int Tokens = 64;
+var folder = Directory.CreateTempSubdirectory("workbench-bench-parallel-");
+try
+{
+    var path = Path.Combine(folder.FullName, "bench.gguf");
+    DemoModelGenerator.Write(path, new DemoModelOptions
+    {
+        EmbeddingLength = width,
+        LayerCount = layers,
+        HeadCount = width / 128,
+        HeadCountKv = Math.Max(1, width / 512),
+        FeedForwardLength = width * 8 / 3 / 256 * 256,
+        ContextLength = 4096,
+    });
+    Console.WriteLine($"model: n_embd {width}, {layers} layers, {new FileInfo(path).Length / 1e9:F2} GB; {PhysicalCores.Count} physical cores");
+
+    await using var runtime = new ModelRuntime(
+        new NativeBackend(NullLogger<NativeBackend>.Instance),
+        Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
+        TimeProvider.System,
+        NullLogger<ModelRuntime>.Instance);
+    var loaded = await runtime.LoadAsync(new ModelLoadRequest(path, 512, ParallelSequences: 8), null, CancellationToken.None);
+    if (!loaded.Succeeded)
+    {
+        Console.WriteLine(loaded.Error);
+        return 1;
+    }
+
+    Console.WriteLine($"loaded with {loaded.ParallelSequences} slots of {loaded.ContextSize} tokens, {loaded.Threads} threads");
+    await RunAsync(1, 8); // warm-up
+
+    var single = 0.0;
+    foreach (var streams in new[] { 1, 2, 4, 8 })
+    {
+        var rate = await AggregateAsync(streams);
+        single = streams == 1 ? rate : single;
+        Console.WriteLine($"{streams} stream(s): {rate,7:F1} tokens/s in all   {rate / single:F2}× one stream");
+    }
+
+    var alone = await FirstTokenAsync();
+    var longOnes = Enumerable.Range(0, 3).Select(i => RunAsync(i + 10, 400)).ToList();
+    await Task.Delay(500);
+    var underLoad = await FirstTokenAsync();
+    await Task.WhenAll(longOnes);
+    Console.WriteLine($"short request, first token: {alone:F0} ms alone, {underLoad:F0} ms beside 3 long answers   {underLoad / alone:F2}×");
+    return 0;
+
+    async Task<double> AggregateAsync(int streams)
+    {
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, streams).Select(i => RunAsync(i + 1, Tokens)));
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
+    }
+
+    async Task<double> FirstTokenAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        await foreach (var chunk in runtime.GenerateAsync(Request(99, 4), CancellationToken.None))
+        {
+            if (chunk.TokenCount > 0)
+            {
+                return clock.Elapsed.TotalMilliseconds;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    async Task<int> RunAsync(int seed, int tokens)
+    {
+        var generated = 0;
+        await foreach (var chunk in runtime.GenerateAsync(Request(seed, tokens), CancellationToken.None))
+        {
+            generated += chunk.TokenCount;
+        }
+
+        return generated;
+    }
+
+    static GenerationRequest Request(int seed, int tokens) => new(
+        Guid.NewGuid(),
+        [new ChatTurn("user", "Tell me a story about a lighthouse keeper.")],
+        new SamplingSettings { MaxTokens = tokens, Seed = (uint)seed, IgnoreEndOfSequence = true });
+}
+finally
+{
+    folder.Delete(recursive: true);
+}
