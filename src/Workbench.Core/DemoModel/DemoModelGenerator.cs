@@ -132,7 +132,12 @@ public static class DemoModelGenerator
         string Key(string suffix) => GgufKeys.ForArchitecture(arch, suffix);
         static GgufValue U32(int value) => GgufValue.FromUInt32((uint)value);
 
-        var fileType = options.WeightType == GgmlType.F16 ? LlamaFileType.MostlyF16 : LlamaFileType.AllF32;
+        var fileType = options.WeightType switch
+        {
+            GgmlType.F16 => LlamaFileType.MostlyF16,
+            GgmlType.Q8_0 => LlamaFileType.MostlyQ8_0,
+            _ => LlamaFileType.AllF32,
+        };
         var (tokens, scores, types) = DemoVocabulary.Build(options.ExtraVocabularyPieces);
 
         writer
@@ -172,6 +177,12 @@ public static class DemoModelGenerator
             return shape is null ? weight : shape(index++, weight);
         }
 
+        if (type == GgmlType.Q8_0)
+        {
+            WriteQ8(output, count, Next);
+            return;
+        }
+
         var elementSize = type == GgmlType.F16 ? 2 : 4;
         var chunk = new byte[ChunkBytes];
         var perChunk = (ulong)(ChunkBytes / elementSize);
@@ -196,6 +207,41 @@ public static class DemoModelGenerator
 
             output.Write(span);
             count -= (ulong)n;
+        }
+    }
+
+    // Q8_0 as ggml stores it: per block of 32 values an f16 scale d = max|x| / 127, then 32 signed bytes round(x / d).
+    private static void WriteQ8(Stream output, ulong count, Func<float> next)
+    {
+        const int Block = DemoModelOptions.Q8Block;
+        const int BlockBytes = 2 + Block;
+        var blocksPerChunk = ChunkBytes / BlockBytes;
+        var chunk = new byte[blocksPerChunk * BlockBytes];
+        Span<float> values = stackalloc float[Block];
+        var blocks = count / Block;
+        while (blocks > 0)
+        {
+            var n = (int)Math.Min(blocks, (ulong)blocksPerChunk);
+            for (var b = 0; b < n; b++)
+            {
+                var max = 0f;
+                for (var i = 0; i < Block; i++)
+                {
+                    values[i] = next();
+                    max = Math.Max(max, Math.Abs(values[i]));
+                }
+
+                var scale = max / 127f;
+                var block = chunk.AsSpan(b * BlockBytes, BlockBytes);
+                BinaryPrimitives.WriteHalfLittleEndian(block, (Half)scale);
+                for (var i = 0; i < Block; i++)
+                {
+                    block[2 + i] = unchecked((byte)(sbyte)(scale == 0 ? 0 : Math.Clamp(MathF.Round(values[i] / scale), -127, 127)));
+                }
+            }
+
+            output.Write(chunk.AsSpan(0, n * BlockBytes));
+            blocks -= (ulong)n;
         }
     }
 

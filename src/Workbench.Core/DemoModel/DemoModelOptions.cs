@@ -83,6 +83,9 @@ public sealed record DemoModelOptions
     /// <summary>Tokens in the vocabulary: control and byte tokens, built-in pieces and the extra pieces.</summary>
     public int VocabularySize => DemoVocabulary.BaseCount + ExtraVocabularyPieces;
 
+    /// <summary>Values per Q8_0 block.</summary>
+    public const int Q8Block = 32;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option that cannot make a working model.</summary>
     public void Validate()
     {
@@ -123,9 +126,16 @@ public sealed record DemoModelOptions
                 $"{nameof(ExtraVocabularyPieces)} must be between 0 and {DemoVocabulary.MaxExtraPieces}.", nameof(ExtraVocabularyPieces));
         }
 
-        if (WeightType is not (GgmlType.F32 or GgmlType.F16))
+        if (WeightType is not (GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0))
         {
-            throw new ArgumentException($"{nameof(WeightType)} must be F32 or F16, not {WeightType}.", nameof(WeightType));
+            throw new ArgumentException($"{nameof(WeightType)} must be F32, F16 or Q8_0, not {WeightType}.", nameof(WeightType));
+        }
+
+        // Q8_0 packs rows in blocks of 32 values; every weight row is n_embd or n_ff long.
+        if (WeightType == GgmlType.Q8_0 && (EmbeddingLength % Q8Block != 0 || FeedForwardLength % Q8Block != 0))
+        {
+            throw new ArgumentException(
+                $"Q8_0 weights need {nameof(EmbeddingLength)} and {nameof(FeedForwardLength)} to be multiples of {Q8Block}.", nameof(WeightType));
         }
 
         if (!(WeightStandardDeviation >= 0 && float.IsFinite(WeightStandardDeviation)))

@@ -133,6 +133,20 @@ public sealed class SharedRuntimeTests(DemoModelFixture demo) : IClassFixture<De
     }
 
     [Fact]
+    public async Task A_generated_q8_0_model_loads_with_llama_cpps_own_size_and_answers()
+    {
+        var path = Path.Combine(_directory.FullName, "q8.gguf");
+        DemoModelGenerator.Write(path, new DemoModelOptions { WeightType = Workbench.Core.Gguf.GgmlType.Q8_0, EmbeddingLength = 128, FeedForwardLength = 256 });
+
+        var loaded = await LoadAsync(path, sequences: 1);
+        var answer = await TimedAsync(Request("q8", 1, 16) with { ModelPath = path });
+
+        // llama.cpp's model size is the tensor data our writer laid out: every weight at 34 bytes per 32 values.
+        Assert.Equal((ulong)Workbench.Core.Gguf.GgufReader.ReadFile(path).Tensors.Sum(t => t.ByteSize), loaded.SizeBytes);
+        Assert.Equal(GenerationOutcome.Completed, answer.Completion.Outcome);
+    }
+
+    [Fact]
     public async Task Embedding_with_a_model_that_is_not_resident_says_so()
     {
         var result = await _runtime.EmbedAsync(new EmbeddingRequest(demo.ModelPath, ["x"]), CancellationToken.None);
