@@ -39,6 +39,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapWorkerApi();
 app.MapConversationApi();
 app.MapAccessTokenApi();
 app.MapOpenAiApi();

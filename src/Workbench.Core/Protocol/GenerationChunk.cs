@@ -35,6 +35,7 @@ public enum GenerationOutcome
 /// <param name="TotalMs">From start to the end.</param>
 /// <param name="ContextSize">Context window of the loaded model, in tokens (0 when unknown).</param>
 /// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
+/// <param name="WorkerLost">It failed because the worker's connection ended (so another worker may be tried).</param>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
@@ -43,7 +44,8 @@ public sealed record GenerationCompletion(
     double TimeToFirstTokenMs,
     double TotalMs,
     int ContextSize = 0,
-    bool StoppedAtContextEnd = false)
+    bool StoppedAtContextEnd = false,
+    bool WorkerLost = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>

@@ -9,14 +9,16 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
     /// <inheritdoc />
     public ChatModelState GetModelState(string? modelPath, int? contextSize = null)
     {
-        var worker = workers.PickWorker();
+        var worker = workers.MostRecentlyUsed();
         if (worker is null)
         {
             return ChatModelState.NoWorker;
         }
 
         // The gateway's own rule, so what this says is what an answer will do.
-        var loaded = modelPath is null ? worker.LoadedModel : worker.FindResident(modelPath)?.Load;
+        var loaded = modelPath is null
+            ? worker.LoadedModel
+            : workers.Holding(modelPath).Select(w => w.FindResident(modelPath)!.Load).MaxBy(l => l.ContextSize);
         if (loaded is { ModelPath: not null }
             && (modelPath is null || !WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(modelPath, planner.ContextFor(modelPath, contextSize)))))
         {

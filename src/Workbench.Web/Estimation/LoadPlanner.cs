@@ -42,31 +42,69 @@ public sealed class LoadPlanner(
     }
 
     /// <summary>
-    /// The load request for <paramref name="modelPath"/> on the chat worker: the context per sequence, the parallel
-    /// sequences (the setting, else 4 lowered to 2 or 1 while 4 windows would not fit), and the GPU layers that fit.
+    /// The load request for <paramref name="modelPath"/> on the worker it will be placed on (see <see cref="Place"/>): the
+    /// context per sequence, the parallel sequences (the setting, else 4 lowered to 2 or 1 while 4 windows would not
+    /// fit), and the GPU layers that fit there.
     /// </summary>
-    public ModelLoadRequest Plan(string modelPath, int? contextSize)
+    public ModelLoadRequest Plan(string modelPath, int? contextSize) => Plan(modelPath, contextSize, Place(modelPath, contextSize)?.Worker);
+
+    /// <summary>The same for a given worker (null: no worker is known yet, so no GPU layers).</summary>
+    public ModelLoadRequest Plan(string modelPath, int? contextSize, ConnectedWorker? worker)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         var context = ContextFor(modelPath, contextSize);
-        var sequences = runtime.CurrentValue.ParallelSequences ?? AutoSequences(modelPath, context);
-        return new ModelLoadRequest(modelPath, context, Estimate(modelPath, context, sequences)?.GpuLayers ?? 0, ParallelSequences: sequences);
+        var sequences = runtime.CurrentValue.ParallelSequences ?? AutoSequences(modelPath, context, worker);
+        return new ModelLoadRequest(modelPath, context, Estimate(modelPath, context, sequences, worker)?.GpuLayers ?? 0, ParallelSequences: sequences);
     }
 
-    /// <summary>What <paramref name="request"/> will take from its worker's memory budget; null when the model cannot be estimated.</summary>
+    /// <summary>
+    /// The worker for <paramref name="modelPath"/>: one that holds it, else the best fit by the estimator with measured
+    /// corrections (<see cref="PlacementPlanner"/>); <paramref name="workerId"/> pins the choice. Null when no worker is connected.
+    /// </summary>
+    public (ConnectedWorker Worker, string Reason)? Place(string modelPath, int? contextSize, string? workerId = null, IReadOnlySet<string>? excluded = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        var all = workers.Workers.Where(w => excluded?.Contains(w.ConnectionId) != true).ToList();
+        if (workerId is not null)
+        {
+            return all.FirstOrDefault(w => w.ConnectionId == workerId || w.Registration.WorkerId == workerId) is { } pinned
+                ? (pinned, $"on {pinned.Registration.HostName}: chosen by hand")
+                : null;
+        }
+
+        var context = ContextFor(modelPath, contextSize);
+        var candidates = all.Select(w => Candidate(w, modelPath, context)).ToList();
+        return PlacementPlanner.Choose(candidates) is { } choice
+            ? (all.First(w => w.ConnectionId == choice.Worker.WorkerId), choice.Reason)
+            : null;
+    }
+
+    private PlacementCandidate Candidate(ConnectedWorker worker, string modelPath, int context)
+    {
+        var holds = worker.FindResident(modelPath) is not null;
+        var estimate = Estimate(modelPath, context, 1, worker);
+        var usesGpu = WorkerMemoryBudget.UsesGpu(worker);
+        var budget = WorkerMemoryBudget.Bytes(worker, runtime.CurrentValue) ?? long.MaxValue / 4;
+        var resident = worker.Resident.Where(m => m.Path != modelPath).Sum(m => WorkerMemoryBudget.Footprint(m.Load, usesGpu));
+        var needed = estimate is null ? 0 : WorkerMemoryBudget.Footprint(estimate, usesGpu);
+        var verdict = estimate?.Verdict.Kind ?? FitKind.CpuOnly;
+        return new PlacementCandidate(worker.ConnectionId, worker.Registration.HostName, holds, verdict, budget - resident - needed);
+    }
+
+    /// <summary>What <paramref name="request"/> will take from <paramref name="worker"/>'s memory budget; null when the model cannot be estimated.</summary>
     public long? Footprint(ModelLoadRequest request, ConnectedWorker worker)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(worker);
-        return Estimate(request.ModelPath, request.ContextSize, request.ParallelSequences, request.GpuLayers) is { } estimate
+        return Estimate(request.ModelPath, request.ContextSize, request.ParallelSequences, worker, request.GpuLayers) is { } estimate
             ? WorkerMemoryBudget.Footprint(estimate, WorkerMemoryBudget.UsesGpu(worker))
             : null;
     }
 
-    private int AutoSequences(string modelPath, int context)
+    private int AutoSequences(string modelPath, int context, ConnectedWorker? worker)
     {
-        if (workers.PickWorker() is not { } worker || WorkerMemoryBudget.Bytes(worker, runtime.CurrentValue) is not { } budget
-            || Estimate(modelPath, context, 1) is not { } single)
+        if (worker is null || WorkerMemoryBudget.Bytes(worker, runtime.CurrentValue) is not { } budget
+            || Estimate(modelPath, context, 1, worker) is not { } single)
         {
             return DefaultParallelSequences;
         }
@@ -75,7 +113,7 @@ public sealed class LoadPlanner(
         foreach (var sequences in (ReadOnlySpan<int>)[DefaultParallelSequences, 2])
         {
             // More windows must neither push layers off the GPU nor overflow the budget.
-            if (Estimate(modelPath, context, sequences) is { } estimate
+            if (Estimate(modelPath, context, sequences, worker) is { } estimate
                 && estimate.GpuLayers >= single.GpuLayers
                 && WorkerMemoryBudget.Footprint(estimate, usesGpu) <= budget)
             {
@@ -86,8 +124,8 @@ public sealed class LoadPlanner(
         return 1;
     }
 
-    // The estimate for a load on the chat worker, with the model's measured correction; GPU layers chosen when null.
-    private MemoryEstimate? Estimate(string modelPath, int context, int sequences, int? gpuLayers = null)
+    // The estimate for a load on a worker, with the model's measured correction; GPU layers chosen when null.
+    private MemoryEstimate? Estimate(string modelPath, int context, int sequences, ConnectedWorker? worker, int? gpuLayers = null)
     {
         if (library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model)
         {
@@ -95,7 +133,6 @@ public sealed class LoadPlanner(
         }
 
         // A CPU build of llama.cpp ignores GPU layers; so does a worker that found no GPU.
-        var worker = workers.PickWorker();
         var gpus = worker is { Hardware: { } hardware } && WorkerMemoryBudget.UsesGpu(worker)
             ? DetectedBudget.From(hardware, worker.Registration.ProcessId).Gpus
             : [];
@@ -106,6 +143,6 @@ public sealed class LoadPlanner(
             GpuLayers = gpus.Count == 0 ? 0 : gpuLayers,
             Correction = measurements.CorrectionFor(descriptor),
         };
-        return MemoryEstimator.Estimate(model, settings, gpus);
+        return MemoryEstimator.Estimate(model, settings, gpus, worker?.Hardware?.Memory.AvailableBytes);
     }
 }

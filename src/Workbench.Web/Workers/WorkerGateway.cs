@@ -40,16 +40,40 @@ public sealed partial class WorkerGateway(
     // Resolved late: the planner reads the registry and library, which are built after the gateway in some hosts.
     private LoadPlanner? Planner => services.GetService<LoadPlanner>();
 
-    /// <summary>Makes <paramref name="request"/>'s model resident on the chat worker and waits for the answer.</summary>
-    public async Task<ModelLoadResult> LoadModelAsync(ModelLoadRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="request"/>'s model resident on the worker the placement picks (or <paramref name="workerId"/>)
+    /// and waits for the answer.
+    /// </summary>
+    public async Task<ModelLoadResult> LoadModelAsync(ModelLoadRequest request, CancellationToken cancellationToken, string? workerId = null)
     {
-        var worker = registry.PickWorker();
-        if (worker is null)
+        ArgumentNullException.ThrowIfNull(request);
+        if (Place(request, workerId, null) is not { } worker)
         {
-            return ModelLoadResult.Failed("No worker is connected yet. The local worker may still be starting; see its status on the Chat page.");
+            return ModelLoadResult.Failed(workerId is null
+                ? "No worker is connected yet. The local worker may still be starting; see its status on the Chat page."
+                : $"No connected worker is called '{workerId}'.");
         }
 
         return await EnsureResidentAsync(worker.ConnectionId, request, hold: false, cancellationToken);
+    }
+
+    // The worker for a model: where it is resident, else the estimator's best fit; the first worker when nothing can be estimated.
+    private ConnectedWorker? Place(ModelLoadRequest? model, string? workerId, HashSet<string>? excluded)
+    {
+        if (model is null)
+        {
+            // No model named: whichever worker used its model most recently.
+            return registry.Workers.Where(w => excluded?.Contains(w.ConnectionId) != true && w.MostRecentlyUsed is not null)
+                .MaxBy(w => w.MostRecentlyUsed!.LastUsed)
+                ?? registry.Workers.FirstOrDefault(w => excluded?.Contains(w.ConnectionId) != true);
+        }
+
+        if (Planner?.Place(model.ModelPath, model.ContextSize, workerId, excluded) is { } placed)
+        {
+            return placed.Worker;
+        }
+
+        return workerId is null ? registry.Workers.FirstOrDefault(w => excluded?.Contains(w.ConnectionId) != true) : null;
     }
 
     /// <summary>
@@ -245,13 +269,48 @@ public sealed partial class WorkerGateway(
         Action<int>? queuePosition = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var worker = registry.PickWorker();
-        if (worker is null)
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
-            yield return GenerationChunk.Final(GenerationCompletion.Failure("No worker is connected."));
-            yield break;
-        }
+            var worker = Place(model, null, tried);
+            if (worker is null)
+            {
+                yield return GenerationChunk.Final(GenerationCompletion.Failure("No worker is connected."));
+                yield break;
+            }
 
+            tried.Add(worker.ConnectionId);
+            var streamed = false;
+            var retry = false;
+            await foreach (var chunk in GenerateOnAsync(worker, request, model, queuePosition, cancellationToken))
+            {
+                // A worker lost before the answer began: the request is tried once more on another worker.
+                if (chunk.Completion is { WorkerLost: true } && !streamed && tried.Count == 1
+                    && registry.Workers.Any(w => !tried.Contains(w.ConnectionId)))
+                {
+                    LogRetrying(logger, request.RequestId, worker.Registration.HostName);
+                    retry = true;
+                    break;
+                }
+
+                streamed |= chunk.TokenCount > 0;
+                yield return chunk;
+            }
+
+            if (!retry)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<GenerationChunk> GenerateOnAsync(
+        ConnectedWorker worker,
+        GenerationRequest request,
+        ModelLoadRequest? model,
+        Action<int>? queuePosition,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var connectionId = worker.ConnectionId;
         var held = await HoldAsync(connectionId, model ?? MostRecent(worker), cancellationToken);
         if (held.Refusal is { } refusal)
@@ -390,7 +449,7 @@ public sealed partial class WorkerGateway(
     public async Task<EmbeddingResult> EmbedAsync(ModelLoadRequest model, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (registry.PickWorker() is not { } worker)
+        if (Place(model, null, null) is not { } worker)
         {
             return EmbeddingResult.Failed("No worker is connected.");
         }
@@ -445,7 +504,7 @@ public sealed partial class WorkerGateway(
     {
         foreach (var pending in _pending.Values.Where(p => p.ConnectionId == connectionId))
         {
-            pending.Chunks.Writer.TryWrite(GenerationChunk.Final(GenerationCompletion.Failure(reason)));
+            pending.Chunks.Writer.TryWrite(GenerationChunk.Final(GenerationCompletion.Failure(reason) with { WorkerLost = true }));
             pending.Chunks.Writer.TryComplete();
         }
     }
@@ -476,6 +535,9 @@ public sealed partial class WorkerGateway(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loading {Model} {Reason}")]
     private static partial void LogWaitingForRoom(ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Host} was lost before answering {RequestId}; trying another worker")]
+    private static partial void LogRetrying(ILogger logger, Guid requestId, string host);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unloading {Model} on {Host}")]
     private static partial void LogUnloading(ILogger logger, string model, string host);

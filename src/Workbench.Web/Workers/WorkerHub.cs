@@ -16,6 +16,13 @@ public sealed class WorkerHub(
     public void Register(WorkerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        if (registration.ProtocolVersion != WorkerProtocol.Version)
+        {
+            // Loud on both ends: the worker's log shows this message and it stops instead of half-working.
+            throw new HubException(
+                $"This dashboard speaks worker protocol {WorkerProtocol.Version}, but the worker speaks {registration.ProtocolVersion}; update the worker (or the dashboard) so both are the same Workbench version.");
+        }
+
         var clean = WorkerReports.Clean(registration);
         var previous = registry.Find(Context.ConnectionId)?.Registration.HostName;
         registry.Register(Context.ConnectionId, clean);

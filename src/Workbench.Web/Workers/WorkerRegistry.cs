@@ -149,7 +149,17 @@ public sealed class WorkerRegistry(TimeProvider time)
         }
     }
 
-    /// <summary>The worker that serves chat: for now the longest-connected one.</summary>
+    /// <summary>Every worker holding <paramref name="modelPath"/>.</summary>
+    public IReadOnlyList<ConnectedWorker> Holding(string modelPath) => [.. Workers.Where(w => w.FindResident(modelPath) is not null)];
+
+    /// <summary>The worker whose model was used most recently (the one a request that names no model gets), else the first.</summary>
+    public ConnectedWorker? MostRecentlyUsed()
+    {
+        var workers = Workers;
+        return workers.Where(w => w.MostRecentlyUsed is not null).MaxBy(w => w.MostRecentlyUsed!.LastUsed) ?? (workers.Count > 0 ? workers[0] : null);
+    }
+
+    /// <summary>The longest-connected worker: the local one when it runs (pages that show one machine start there).</summary>
     public ConnectedWorker? PickWorker()
     {
         var workers = Workers;

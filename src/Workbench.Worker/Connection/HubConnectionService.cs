@@ -111,7 +111,7 @@ internal sealed partial class HubConnectionService(
     {
         var version = typeof(HubConnectionService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
         var registration = new WorkerRegistration(
-            WorkerId, Environment.MachineName, Environment.ProcessId, backend.BuildBackend, version, runtime.LoadedModelPath);
+            WorkerId, options.Value.DisplayName, Environment.ProcessId, backend.BuildBackend, version, runtime.LoadedModelPath, WorkerProtocol.Version);
         await connection.InvokeAsync(WorkerHubMethods.Register, registration, cancellationToken);
         LogRegistered(logger, options.Value.HubUrl);
         // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
@@ -122,6 +122,8 @@ internal sealed partial class HubConnectionService(
     {
         var modelRoots = await GetModelRootsAsync(connection, cancellationToken);
         var snapshot = await Task.Run(() => hardware.Read(ReportedDiskPaths.For(modelRoots), backend.BuildBackend), cancellationToken);
+        // The worker's chosen name, so two workers on one machine stay apart on the dashboard.
+        snapshot = snapshot with { HostName = options.Value.DisplayName };
         await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
     }
 

@@ -19,6 +19,13 @@ public sealed class WorkerOptions
     /// </summary>
     public string? Secret { get; set; }
 
+    /// <summary>How the dashboard names this worker (<c>Workbench:Worker:Name</c>); unset: the machine's name.</summary>
+    [StringLength(64, ErrorMessage = "Workbench:Worker:Name may be at most 64 characters.")]
+    public string? Name { get; set; }
+
+    /// <summary>The name shown on the dashboard.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Environment.MachineName : Name.Trim();
+
     /// <summary>When set, the worker exits once this process (the supervising web host) is gone.</summary>
     public int? ParentProcessId { get; set; }
 

@@ -78,7 +78,7 @@ public sealed class HostileWorkerTests : IAsyncLifetime
         Assert.True(DateTimeOffset.UtcNow - sample.Timestamp < TimeSpan.FromMinutes(1));
     }
 
-    private static WorkerRegistration Registration(string host) => new("fake", host, 1, "cpu", "0", null);
+    private static WorkerRegistration Registration(string host) => new("fake", host, 1, "cpu", "0", null, WorkerProtocol.Version);
 
     private static TelemetrySample Sample(double cpu, params GpuTelemetry[] gpus) =>
         new(DateTimeOffset.UtcNow, gpus, cpu, 1L << 30, 1L << 29, 1L << 20);

@@ -28,7 +28,7 @@ public sealed class CompatModelResolver(
             .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>What the serving worker has loaded, if anything.</summary>
-    public ModelLoadResult? Loaded => registry.PickWorker()?.LoadedModel;
+    public ModelLoadResult? Loaded => registry.MostRecentlyUsed()?.LoadedModel;
 
     /// <summary>The API name of the loaded model (its file name when the library does not list it).</summary>
     public string? LoadedName => Loaded?.ModelPath is { } path ? FindByPath(path)?.Name ?? Path.GetFileNameWithoutExtension(path) : null;
@@ -90,7 +90,10 @@ public sealed class CompatModelResolver(
         if (IsLoaded(model))
         {
             // Asked for by name: the last model to make room for another.
-            registry.Touch(registry.PickWorker()!.ConnectionId, model.Path);
+            foreach (var holder in registry.Holding(model.Path))
+            {
+                registry.Touch(holder.ConnectionId, model.Path);
+            }
             return model.Name;
         }
 
@@ -144,9 +147,12 @@ public sealed class CompatModelResolver(
     /// </summary>
     public void SetKeepAlive(string name, TimeSpan keepAlive)
     {
-        if (registry.PickWorker() is { } worker && Models.FirstOrDefault(m => m.Name == name) is { } model)
+        if (Models.FirstOrDefault(m => m.Name == name) is { } model)
         {
-            registry.SetKeepAlive(worker.ConnectionId, model.Path, keepAlive);
+            foreach (var holder in registry.Holding(model.Path))
+            {
+                registry.SetKeepAlive(holder.ConnectionId, model.Path, keepAlive);
+            }
         }
     }
 
@@ -160,9 +166,9 @@ public sealed class CompatModelResolver(
 
         var model = Models.FirstOrDefault(m => m.Answers(requested))
             ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"The model '{requested}' is not in the library.", "model", "model_not_found");
-        if (registry.PickWorker() is { } worker && worker.FindResident(model.Path) is not null)
+        foreach (var holder in registry.Holding(model.Path))
         {
-            await gateway.UnloadModelAsync(worker.ConnectionId, model.Path, cancellationToken);
+            await gateway.UnloadModelAsync(holder.ConnectionId, model.Path, cancellationToken);
         }
 
         return model.Name;
@@ -172,7 +178,7 @@ public sealed class CompatModelResolver(
     public void Dispose() => _loadGate.Dispose();
 
     private bool IsLoaded(ServableModel model) =>
-        registry.PickWorker()?.Resident.Any(m => SamePath(m.Path, model.Path)) == true;
+        registry.Workers.Any(w => w.Resident.Any(m => SamePath(m.Path, model.Path)));
 
     private ServableModel? FindByPath(string path) => Models.FirstOrDefault(m => SamePath(m.Path, path));
 

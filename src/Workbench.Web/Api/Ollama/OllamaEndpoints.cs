@@ -62,7 +62,7 @@ public static class OllamaEndpoints
         CompatModelResolver models, Workers.WorkerRegistry registry, Workers.ModelKeepAlive keepAlive)
     {
         var running = new List<OllamaRunningModel>();
-        foreach (var resident in (registry.PickWorker()?.Resident ?? []).OrderByDescending(m => m.LastUsed))
+        foreach (var resident in registry.Workers.SelectMany(w => w.Resident).OrderByDescending(m => m.LastUsed))
         {
             var loaded = resident.Load;
             var model = models.Models.FirstOrDefault(m => m.Path == resident.Path);
