@@ -1,7 +1,9 @@
 // Generates a model big enough that decoding is memory-bound (Llama-3.2-1B's layer shapes in Q8_0 by default, ≈ 1 GB:
 // a full-size file decodes at a realistic speed even with random weights), loads it with 8 slots, and measures in one run:
 //   aggregate tokens/s with 1, 2, 4 and 8 concurrent streams, and the ratio to one stream;
-//   time to first token of a short request alone and while 3 long answers stream, and their ratio.
+//   time to first token of a short request alone and while 3 long answers stream, and their ratio;
+//   single-stream decode speed against raw llama.cpp on the same file and threads (node-llama-cpp's prebuilt binary),
+//   when `npm ci` has been run in bench/llamacpp-baseline.
 // Usage: dotnet run -c Release --project bench/Workbench.Bench.Parallel [-- <embedding width> <layers> <feed-forward width>]
 using System.Diagnostics;
 using System.Globalization;
@@ -67,6 +69,7 @@ try
         await Task.WhenAll(longOnes);
     }
 
+    await CompareWithLlamaCppAsync();
     var single = Median(rates[1]);
     foreach (var streams in counts)
     {
@@ -77,6 +80,47 @@ try
     return 0;
 
     static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    async Task CompareWithLlamaCppAsync()
+    {
+        var baseline = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "llamacpp-baseline");
+        if (!Directory.Exists(Path.Combine(baseline, "node_modules", "node-llama-cpp")))
+        {
+            Console.WriteLine("raw llama.cpp baseline skipped: run `npm ci` in bench/llamacpp-baseline first");
+            return;
+        }
+
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            GenerationCompletion? done = null;
+            await foreach (var chunk in runtime.GenerateAsync(Request(round + 50, 128), CancellationToken.None))
+            {
+                done = chunk.Completion ?? done;
+            }
+
+            ours.Add(done!.TokensPerSecond);
+            theirs.Add(await RawLlamaCppAsync(baseline, path, loaded.Threads, 128));
+        }
+
+        Console.WriteLine($"single stream decode: {Median(ours):F1} tokens/s here, {Median(theirs):F1} raw llama.cpp ({loaded.Threads} threads)   {Median(ours) / Median(theirs):F2}×");
+    }
+
+    static async Task<double> RawLlamaCppAsync(string folder, string model, int threads, int tokens)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["decode.mjs", model, threads.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var node = Process.Start(start)!;
+        var output = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
+        return System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("tokensPerSecond").GetDouble();
+    }
 
     async Task<double> AggregateAsync(int streams)
     {

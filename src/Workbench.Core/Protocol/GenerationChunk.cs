@@ -35,7 +35,10 @@ public enum GenerationOutcome
 /// <param name="TotalMs">From start to the end.</param>
 /// <param name="ContextSize">Context window of the loaded model, in tokens (0 when unknown).</param>
 /// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
-/// <param name="WorkerLost">It failed because the worker's connection ended (so another worker may be tried).</param>
+/// <param name="WorkerLost">
+/// It failed because the worker's connection ended (so another worker may be tried). Set by the dashboard itself, so
+/// it is neither sent over the hub nor saved or exported with a conversation.
+/// </param>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
@@ -45,7 +48,7 @@ public sealed record GenerationCompletion(
     double TotalMs,
     int ContextSize = 0,
     bool StoppedAtContextEnd = false,
-    bool WorkerLost = false)
+    [property: System.Text.Json.Serialization.JsonIgnore] bool WorkerLost = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>
