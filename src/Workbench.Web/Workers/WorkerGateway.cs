@@ -242,6 +242,21 @@ public sealed partial class WorkerGateway(
     public Task<bool> UnloadModelAsync(string connectionId, CancellationToken cancellationToken) =>
         UnloadModelAsync(connectionId, null, cancellationToken);
 
+    /// <summary>Unloads everything a worker holds, in the background (for a worker that registers with models loaded).</summary>
+    internal void ResetWorker(string connectionId) => _ = ResetWorkerAsync(connectionId);
+
+    private async Task ResetWorkerAsync(string connectionId)
+    {
+        try
+        {
+            await hub.Clients.Client(connectionId).UnloadModel(null).WaitAsync(CancelledLoadGrace);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or HubException or TimeoutException)
+        {
+            LogResetFailed(logger, ex, connectionId);
+        }
+    }
+
     private async Task<bool> UnloadOnWorkerAsync(string connectionId, string modelPath, CancellationToken cancellationToken)
     {
         var host = HostOf(connectionId);
@@ -538,6 +553,9 @@ public sealed partial class WorkerGateway(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Host} was lost before answering {RequestId}; trying another worker")]
     private static partial void LogRetrying(ILogger logger, Guid requestId, string host);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not empty the reconnected worker {ConnectionId}")]
+    private static partial void LogResetFailed(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unloading {Model} on {Host}")]
     private static partial void LogUnloading(ILogger logger, string model, string host);

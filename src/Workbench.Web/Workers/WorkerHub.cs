@@ -26,6 +26,14 @@ public sealed class WorkerHub(
         var clean = WorkerReports.Clean(registration);
         var previous = registry.Find(Context.ConnectionId)?.Registration.HostName;
         registry.Register(Context.ConnectionId, clean);
+        if (clean.LoadedModelPath is not null)
+        {
+            // A worker that reconnects still holding models (the dashboard restarted, or the network dropped) is
+            // emptied, so nothing it holds is unknown to the residency rules. Not awaited: the worker answers only
+            // once this call has returned.
+            gateway.ResetWorker(Context.ConnectionId);
+        }
+
         if (previous is not null && previous != clean.HostName && registry.Workers.All(w => w.Registration.HostName != previous))
         {
             telemetry.Forget(previous);

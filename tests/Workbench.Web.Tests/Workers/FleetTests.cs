@@ -134,6 +134,26 @@ public sealed class FleetTests : IAsyncLifetime
         Assert.DoesNotContain(Registry.Workers, w => w.Registration.HostName == "old-box");
     }
 
+    [Fact]
+    public async Task A_worker_that_reconnects_still_holding_models_is_emptied()
+    {
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_server.BaseAddress, "hubs/worker"), o => o.Headers[WorkerHubMethods.SecretHeader] = _server.Services.GetRequiredService<WorkerSecret>().Value)
+            .Build();
+        var emptied = new TaskCompletionSource<string?>();
+        connection.On<string?, bool>(nameof(IWorkerClient.UnloadModel), path =>
+        {
+            emptied.TrySetResult(path);
+            return Task.FromResult(true);
+        });
+        await connection.StartAsync();
+
+        await connection.InvokeAsync(WorkerHubMethods.Register, new WorkerRegistration("back", "back-box", 1, "Cpu", "1", "/models/old.gguf", WorkerProtocol.Version));
+
+        Assert.Null(await emptied.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(Registry.Workers.Single(w => w.Registration.HostName == "back-box").Resident);
+    }
+
     private async Task<(string Text, GenerationCompletion Completion)> AnswerAsync(string model, int tokens)
     {
         var text = new StringBuilder();
