@@ -161,5 +161,9 @@ try
 }
 finally
 {
-    folder.Delete(recursive: true);
+    // WORKBENCH_BENCH_KEEP=1 keeps the generated model, e.g. to run other tools on the same file.
+    if (Environment.GetEnvironmentVariable("WORKBENCH_BENCH_KEEP") != "1")
+    {
+        folder.Delete(recursive: true);
+    }
 }
