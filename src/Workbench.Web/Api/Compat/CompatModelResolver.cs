@@ -143,11 +143,11 @@ public sealed class CompatModelResolver(
 
     /// <summary>
     /// Sets how long the model named <paramref name="name"/> stays loaded once unused (a request's keep-alive: zero
-    /// unloads it as soon as no request holds it, negative keeps it).
+    /// unloads it as soon as no request holds it, negative keeps it); null (the request did not say) changes nothing.
     /// </summary>
-    public void SetKeepAlive(string name, TimeSpan keepAlive)
+    public void SetKeepAlive(string name, TimeSpan? keepAlive)
     {
-        if (Models.FirstOrDefault(m => m.Name == name) is { } model)
+        if (keepAlive is not null && Models.FirstOrDefault(m => m.Name == name) is { } model)
         {
             foreach (var holder in registry.Holding(model.Path))
             {

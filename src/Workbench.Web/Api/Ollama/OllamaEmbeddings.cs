@@ -18,7 +18,7 @@ internal static class OllamaEmbeddings
             var texts = EmbeddingInput.Texts(body.Input, "input");
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             var (model, result) = await embeddings.EmbedAsync(call, body.Model, texts, http.RequestAborted);
-            KeepAlive(models, model, keepAlive);
+            models.SetKeepAlive(model, keepAlive);
             var nanoseconds = (long)((time.GetUtcNow() - call.ArrivedAt).TotalMilliseconds * 1_000_000);
             return TypedResults.Json(
                 new OllamaEmbedResponse(OllamaEndpoints.TaggedName(model), result.Vectors, nanoseconds, 0, result.PromptTokens),
@@ -42,7 +42,7 @@ internal static class OllamaEmbeddings
             call = call with { Model = body.Model };
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             var (model, result) = await embeddings.EmbedAsync(call, body.Model, [body.Prompt ?? string.Empty], http.RequestAborted);
-            KeepAlive(models, model, keepAlive);
+            models.SetKeepAlive(model, keepAlive);
             return TypedResults.Json(new OllamaEmbeddingsResponse(result.Vectors[0]), OllamaJsonContext.Default.OllamaEmbeddingsResponse);
         }
         catch (ApiRequestException refusal)
@@ -52,11 +52,4 @@ internal static class OllamaEmbeddings
         }
     }
 
-    private static void KeepAlive(CompatModelResolver models, string model, TimeSpan? keepAlive)
-    {
-        if (keepAlive is { } duration)
-        {
-            models.SetKeepAlive(model, duration);
-        }
-    }
 }

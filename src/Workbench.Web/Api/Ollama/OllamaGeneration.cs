@@ -38,7 +38,7 @@ internal static class OllamaGeneration
             var turns = Turns(body.Messages);
             var sampling = Sampling(body.Options, settings);
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
-            ApplyKeepAlive(models, model, keepAlive);
+            models.SetKeepAlive(model, keepAlive);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
             var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
@@ -84,7 +84,7 @@ internal static class OllamaGeneration
             }
 
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
-            ApplyKeepAlive(models, model, keepAlive);
+            models.SetKeepAlive(model, keepAlive);
 
             call = call with { Model = model };
             List<ChatTurn> turns = string.IsNullOrEmpty(body.System) ? [] : [new ChatTurn("system", body.System)];
@@ -114,17 +114,10 @@ internal static class OllamaGeneration
         }
 
         var model = await models.EnsureLoadedAsync(requested, cancellationToken);
-        ApplyKeepAlive(models, model, keepAlive);
+        models.SetKeepAlive(model, keepAlive);
         return new OllamaGenerateChunk(model, Now(time), string.Empty, true, "load");
     }
 
-    private static void ApplyKeepAlive(CompatModelResolver models, string model, TimeSpan? keepAlive)
-    {
-        if (keepAlive is { } duration)
-        {
-            models.SetKeepAlive(model, duration);
-        }
-    }
 
     private static List<ChatTurn> Turns(IReadOnlyList<OllamaMessage>? messages)
     {
