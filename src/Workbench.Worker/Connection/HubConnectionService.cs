@@ -123,7 +123,11 @@ internal sealed partial class HubConnectionService(
         var modelRoots = await GetModelRootsAsync(connection, cancellationToken);
         var snapshot = await Task.Run(() => hardware.Read(ReportedDiskPaths.For(modelRoots), backend.BuildBackend), cancellationToken);
         // The worker's chosen name, so two workers on one machine stay apart on the dashboard.
-        snapshot = snapshot with { HostName = options.Value.DisplayName };
+        snapshot = snapshot with
+        {
+            HostName = options.Value.DisplayName,
+            Software = snapshot.Software with { SupportsRpc = backend.SupportsRpc() },
+        };
         await connection.InvokeAsync(WorkerHubMethods.ReportHardware, snapshot, cancellationToken);
     }
 

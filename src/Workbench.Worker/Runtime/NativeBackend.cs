@@ -55,6 +55,13 @@ public sealed class NativeBackend
         NativeLogConfig.llama_log_set(Log);
     }
 
+    /// <summary>Whether the loaded llama.cpp library has the RPC backend (loads the library).</summary>
+    public bool SupportsRpc()
+    {
+        EnsureConfigured();
+        return LLama.Native.NativeApi.llama_supports_rpc();
+    }
+
     /// <summary>llama.cpp's own report of instruction sets and devices (loads the library).</summary>
     public string SystemInfo()
     {
