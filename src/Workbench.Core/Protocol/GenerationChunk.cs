@@ -26,6 +26,16 @@ public enum GenerationOutcome
     Failed,
 }
 
+/// <summary>Why a generation failed, where the caller answers differently by reason (an API client's 400 against 500).</summary>
+public enum GenerationFailureReason
+{
+    /// <summary>Not failed, or failed for a reason the caller cannot act on.</summary>
+    None,
+
+    /// <summary>The prompt alone fills the context window; <see cref="GenerationCompletion.PromptTokens"/> and <see cref="GenerationCompletion.ContextSize"/> say by how much.</summary>
+    PromptExceedsContext,
+}
+
 /// <summary>Figures for a finished generation.</summary>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Error">Why it failed, if it did.</param>
@@ -35,6 +45,8 @@ public enum GenerationOutcome
 /// <param name="TotalMs">From start to the end.</param>
 /// <param name="ContextSize">Context window of the loaded model, in tokens (0 when unknown).</param>
 /// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
+/// <param name="FailureReason">Why it failed, when the reason is one a caller answers differently.</param>
+/// <param name="StoppedAtStopSequence">The answer ended at one of the request's stop sequences.</param>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
@@ -43,7 +55,9 @@ public sealed record GenerationCompletion(
     double TimeToFirstTokenMs,
     double TotalMs,
     int ContextSize = 0,
-    bool StoppedAtContextEnd = false)
+    bool StoppedAtContextEnd = false,
+    GenerationFailureReason FailureReason = GenerationFailureReason.None,
+    bool StoppedAtStopSequence = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>

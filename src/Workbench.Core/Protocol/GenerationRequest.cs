@@ -31,6 +31,15 @@ public sealed record SamplingSettings
 
     /// <summary>Keep generating past the end-of-sequence token (like llama.cpp's ignore_eos), for benchmarks and tests.</summary>
     public bool IgnoreEndOfSequence { get; init; }
+
+    /// <summary>
+    /// Texts that end the answer: the worker stops at the token that completes one, so the count of generated tokens
+    /// is exact (the caller still cuts the text at the sequence itself).
+    /// </summary>
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+
+    /// <summary>A llama.cpp GBNF grammar (root rule <c>root</c>) the answer must follow, e.g. for JSON mode; null: free text.</summary>
+    public string? Grammar { get; init; }
 }
 
 /// <summary>Asks the worker to answer a conversation with the loaded model.</summary>

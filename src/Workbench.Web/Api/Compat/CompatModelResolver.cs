@@ -84,7 +84,14 @@ public sealed class CompatModelResolver(
     /// Makes sure the model named <paramref name="requested"/> is loaded and returns its API name;
     /// refusals (no name, unknown model, loading off, load failed, no worker) are thrown as <see cref="ApiRequestException"/>.
     /// </summary>
-    public async Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken)
+    public Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken) =>
+        EnsureLoadedAsync(requested, null, cancellationToken);
+
+    /// <summary>
+    /// The same with a window per sequence of at least <paramref name="contextSize"/> tokens (null: the API's setting),
+    /// capped at what the model was trained for; a resident copy with a smaller window is loaded again when answering.
+    /// </summary>
+    public async Task<string> EnsureLoadedAsync(string? requested, int? contextSize, CancellationToken cancellationToken)
     {
         var model = ResolveModel(requested);
         if (IsLoaded(model))
@@ -102,7 +109,7 @@ public sealed class CompatModelResolver(
                 return model.Name;
             }
 
-            var result = await LoadAsync(Plan(model.Path), cancellationToken);
+            var result = await LoadAsync(Plan(model.Path, contextSize), cancellationToken);
             return result.Succeeded
                 ? model.Name
                 : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
@@ -126,15 +133,27 @@ public sealed class CompatModelResolver(
         }
     }
 
-    /// <summary>How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer.</summary>
-    public ModelLoadRequest? LoadRequestFor(string? name) =>
-        Models.FirstOrDefault(m => m.Name == name) is { } model ? Plan(model.Path) : null;
+    /// <summary>
+    /// How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer, with a window
+    /// per sequence of <paramref name="contextSize"/> tokens when the request chose one.
+    /// </summary>
+    public ModelLoadRequest? LoadRequestFor(string? name, int? contextSize = null) =>
+        Models.FirstOrDefault(m => m.Name == name) is { } model ? Plan(model.Path, contextSize) : null;
 
-    // The planner's context and GPU layers, unless the API's settings fix them.
-    private ModelLoadRequest Plan(string path)
+    /// <summary>The window per sequence an answer from <paramref name="model"/> gets: the resident copy's, else the planned one.</summary>
+    public int ContextFor(ServableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return registry.PickWorker()?.FindResident(model.Path)?.Load.ContextSize is > 0 and var loaded
+            ? loaded
+            : Workbench.Web.Estimation.LoadPlanner.ContextFor(model.Descriptor, options.CurrentValue.ContextSize);
+    }
+
+    // The planner's context (the request's, else the setting's) and GPU layers, unless the API's settings fix them.
+    private ModelLoadRequest Plan(string path, int? contextSize)
     {
         var settings = options.CurrentValue;
-        var planned = planner.Plan(path, settings.ContextSize);
+        var planned = planner.Plan(path, contextSize ?? settings.ContextSize);
         return settings.GpuLayers is { } layers ? planned with { GpuLayers = layers } : planned;
     }
 

@@ -53,7 +53,7 @@ public sealed class OllamaMessage
     public IReadOnlyList<string>? Images { get; init; }
 }
 
-/// <summary>Ollama's model options that map onto the worker's sampling; others (num_ctx, mirostat…) are ignored.</summary>
+/// <summary>Ollama's model options that map onto the worker's sampling and window; others (mirostat…) are ignored.</summary>
 public sealed class OllamaOptions
 {
     public float? Temperature { get; init; }
@@ -72,6 +72,9 @@ public sealed class OllamaOptions
     public long? Seed { get; init; }
 
     public IReadOnlyList<string>? Stop { get; init; }
+
+    /// <summary>The window per sequence to load the model with, capped at what it was trained for.</summary>
+    public long? NumCtx { get; init; }
 }
 
 /// <summary>A line of a chat answer; the last one has <see cref="Done"/> and the timings (nanoseconds).</summary>

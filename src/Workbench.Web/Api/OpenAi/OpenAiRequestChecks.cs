@@ -60,8 +60,4 @@ internal static class OpenAiRequestChecks
 
     /// <summary>OpenAI's name for how an answer ended.</summary>
     public static string FinishReason(ApiFinishReason finish) => finish == ApiFinishReason.Length ? "length" : "stop";
-
-    /// <summary>The refusal to send when the worker failed.</summary>
-    public static ApiRequestException WorkerFailed(string? error) =>
-        new(StatusCodes.Status500InternalServerError, $"The worker could not answer: {error}", code: "server_error");
 }

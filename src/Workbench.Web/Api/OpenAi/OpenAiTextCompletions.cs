@@ -40,10 +40,15 @@ internal static class OpenAiTextCompletions
             var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling);
             var id = "cmpl-" + request.RequestId.ToString("N");
             var created = OpenAiEndpoints.UnixSeconds(time);
-            var updates = generation.RunAsync(call, request, stop, http.RequestAborted);
+            await using var started = await ApiAnswer.StartAsync(generation.RunAsync(call, request, stop, http.RequestAborted));
+            if (started.FailedAtOnce is { } failed)
+            {
+                return OpenAiEndpoints.Error(failed.ToRefusal("prompt"));
+            }
+
             return body.Stream == true
-                ? await StreamAsync(http, id, created, model, updates, body.StreamOptions?.IncludeUsage == true)
-                : await WholeAsync(id, created, model, updates);
+                ? await StreamAsync(http, id, created, model, started.ReadAllAsync(), body.StreamOptions?.IncludeUsage == true)
+                : await WholeAsync(id, created, model, started.ReadAllAsync());
         }
         catch (ApiRequestException refusal)
         {
@@ -64,7 +69,7 @@ internal static class OpenAiTextCompletions
 
         return result!.Finish switch
         {
-            ApiFinishReason.Failed => OpenAiEndpoints.Error(OpenAiRequestChecks.WorkerFailed(result.Error)),
+            ApiFinishReason.Failed => OpenAiEndpoints.Error(result.ToRefusal("prompt")),
             ApiFinishReason.Cancelled => Results.Empty,
             _ => TypedResults.Json(
                 new TextCompletion(
@@ -90,7 +95,7 @@ internal static class OpenAiTextCompletions
 
             if (result.Finish == ApiFinishReason.Failed)
             {
-                var failure = OpenAiRequestChecks.WorkerFailed(result.Error);
+                var failure = result.ToRefusal("prompt");
                 await events.WriteAsync(
                     new OpenAiErrorEnvelope(new OpenAiError(failure.Message, "server_error", null, failure.Code)), OpenAiJsonContext.Default.OpenAiErrorEnvelope);
             }
