@@ -29,6 +29,7 @@ if (DataFolderCheck.Problem(app.Services) is { } unusable)
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseOllamaHeartbeat();
 app.UseWorkbenchSecurity();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();

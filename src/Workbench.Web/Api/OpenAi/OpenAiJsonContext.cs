@@ -12,6 +12,7 @@ namespace Workbench.Web.Api.OpenAi;
 [JsonSerializable(typeof(TextCompletionRequest))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingList))]
 [JsonSerializable(typeof(EmbeddingListBase64))]
