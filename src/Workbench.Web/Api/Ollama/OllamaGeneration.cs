@@ -39,7 +39,9 @@ internal static class OllamaGeneration
             }
 
             var turns = Turns(body.Messages);
-            var sampling = Sampling(body.Options, settings);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
+            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
             var window = ContextSize(body.Options);
             var model = await models.EnsureLoadedAsync(body.Model, window, http.RequestAborted);
             ApplyKeepAlive(models, model, keepAlive);
@@ -79,7 +81,9 @@ internal static class OllamaGeneration
                 throw ApiRequestException.Invalid("images", "Images are not supported: the worker runs text models.");
             }
 
-            var sampling = Sampling(body.Options, settings);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
+            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             if (string.IsNullOrEmpty(body.Prompt))
             {

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Workbench.Web.Api.Ollama;
 
-/// <summary>Body of <c>POST /api/chat</c>; fields not listed (format, think) are ignored.</summary>
+/// <summary>Body of <c>POST /api/chat</c>; fields not listed (think…) are ignored.</summary>
 public sealed class OllamaChatRequest
 {
     public string? Model { get; init; }
@@ -19,6 +19,15 @@ public sealed class OllamaChatRequest
 
     /// <summary>Read only to refuse tool calling, which the worker does not do.</summary>
     public JsonElement? Tools { get; init; }
+
+    /// <summary>"json" or a JSON Schema: enforced with a grammar.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/generate</c>; fields not listed are ignored.</summary>
@@ -41,6 +50,18 @@ public sealed class OllamaGenerateRequest
     public OllamaOptions? Options { get; init; }
 
     public IReadOnlyList<string>? Images { get; init; }
+
+    /// <summary>"json" or a JSON Schema: enforced with a grammar.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>Text after the insertion point (fill-in-the-middle).</summary>
+    public string? Suffix { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }
 
 /// <summary>A chat message, in a request or an answer.</summary>

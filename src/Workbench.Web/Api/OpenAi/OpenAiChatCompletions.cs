@@ -26,9 +26,13 @@ internal static class OpenAiChatCompletions
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
             OpenAiRequestChecks.NoTools(body.Tools);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
             var sampling = new ApiSampling(
                 body.Temperature, body.TopP, body.TopK, body.MinP, body.RepetitionPenalty,
-                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit);
+                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit)
+                with
+            { Grammar = ApiResponseFormat.FromOpenAi(body.ResponseFormat) };
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);

@@ -33,6 +33,7 @@ internal static class OpenAiTextCompletions
             };
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
             var sampling = new ApiSampling(body.Temperature, body.TopP, null, null, null, body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi)
                 .ToSettings(settings.MaxTokensLimit);
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
