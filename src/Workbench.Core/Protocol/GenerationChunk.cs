@@ -34,6 +34,9 @@ public enum GenerationFailureReason
 
     /// <summary>The prompt alone fills the context window; <see cref="GenerationCompletion.PromptTokens"/> and <see cref="GenerationCompletion.ContextSize"/> say by how much.</summary>
     PromptExceedsContext,
+
+    /// <summary>Fill-in-the-middle was asked of a model whose vocabulary has no FIM tokens.</summary>
+    NoFillInMiddleTokens,
 }
 
 /// <summary>Figures for a finished generation.</summary>

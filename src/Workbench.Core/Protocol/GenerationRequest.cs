@@ -47,4 +47,17 @@ public sealed record SamplingSettings
 /// <param name="Messages">The conversation so far, oldest first.</param>
 /// <param name="Sampling">Sampling settings.</param>
 /// <param name="ModelPath">The resident model that answers; null: the one used most recently.</param>
-public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling, string? ModelPath = null);
+public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling, string? ModelPath = null)
+{
+    /// <summary>
+    /// Text given to the model as it is, without the chat template (<see cref="Messages"/> is then ignored): Ollama's
+    /// <c>raw</c>, OpenAI's text completions, and the text before the insertion point when <see cref="Suffix"/> is set.
+    /// </summary>
+    public string? RawPrompt { get; init; }
+
+    /// <summary>
+    /// Fill-in-the-middle: the text after the insertion point. The worker builds the prompt with the model's own FIM
+    /// tokens (GGUF <c>tokenizer.ggml.fim_pre/suf/mid_token_id</c>) around <see cref="RawPrompt"/> and this.
+    /// </summary>
+    public string? Suffix { get; init; }
+}

@@ -306,7 +306,8 @@ public sealed partial class ModelRuntime(
 
         model.LastUsed = time.GetTimestamp();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var job = new SequenceJob(request, PromptFormatter.Format(model.Weights, request.Messages), time.GetTimestamp(), stop.Token);
+        var prompt = request.RawPrompt ?? PromptFormatter.Format(model.Weights, request.Messages);
+        var job = new SequenceJob(request, prompt, time.GetTimestamp(), stop.Token);
         model.Batcher.Enqueue(job);
         GenerationCompletion? completion = null;
         try

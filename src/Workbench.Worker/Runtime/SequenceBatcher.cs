@@ -193,7 +193,15 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
     private void Start(SequenceJob job)
     {
-        var tokens = _weights.Tokenize(job.Prompt, true, true, Encoding.UTF8);
+        var tokens = job.Request.Suffix is { } suffix
+            ? FillInMiddlePrompt.Tokenize(_weights, job.Prompt, suffix)
+            : _weights.Tokenize(job.Prompt, true, true, Encoding.UTF8);
+        if (tokens is null)
+        {
+            job.Finish(Failure(job, FillInMiddlePrompt.Missing, GenerationFailureReason.NoFillInMiddleTokens));
+            return;
+        }
+
         job.PromptTokens = tokens.Length;
         // The last cell stays free, as llama.cpp's own server keeps it.
         var room = ContextPerSequence - tokens.Length - 1;

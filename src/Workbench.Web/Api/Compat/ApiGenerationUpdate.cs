@@ -27,19 +27,22 @@ public enum ApiFinishReason
 public sealed record ApiGenerationResult(ApiFinishReason Finish, int PromptTokens, int CompletionTokens, string? Error, GenerationCompletion Completion)
 {
     /// <summary>
-    /// The refusal for a failed answer: a prompt longer than the window is the client's to fix (400
-    /// <c>context_length_exceeded</c>, with the numbers, so SDKs do not retry it); anything else is the server's (500).
+    /// The refusal for a failed answer: a prompt longer than the window (400 <c>context_length_exceeded</c>, with the
+    /// numbers, so SDKs do not retry it) or a suffix for a model without FIM tokens is the client's to fix; anything
+    /// else is the server's (500).
     /// </summary>
     /// <param name="promptField">The request field that held the prompt, as the client sent it.</param>
-    public ApiRequestException ToRefusal(string promptField) =>
-        Completion.FailureReason == GenerationFailureReason.PromptExceedsContext
-            ? new ApiRequestException(
+    public ApiRequestException ToRefusal(string promptField) => Completion.FailureReason switch
+    {
+        GenerationFailureReason.NoFillInMiddleTokens => ApiRequestException.Invalid("suffix", Error ?? "This model cannot fill in the middle."),
+        GenerationFailureReason.PromptExceedsContext => new ApiRequestException(
                 StatusCodes.Status400BadRequest,
                 $"This model's maximum context length is {Completion.ContextSize} tokens. However, your {promptField} resulted in {Completion.PromptTokens} tokens "
                 + $"(one more is kept free for the answer). Please reduce the length of the {promptField}, or load the model with a larger window.",
                 promptField,
-                "context_length_exceeded")
-            : new ApiRequestException(StatusCodes.Status500InternalServerError, $"The worker could not answer: {Error}", code: "server_error");
+                "context_length_exceeded"),
+        _ => new ApiRequestException(StatusCodes.Status500InternalServerError, $"The worker could not answer: {Error}", code: "server_error"),
+    };
 }
 
 /// <summary>A piece of an API answer: text, or (last) the result.</summary>

@@ -71,11 +71,6 @@ internal static class OllamaGeneration
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaGenerateRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
-            if (body.Raw == true)
-            {
-                throw ApiRequestException.Invalid("raw", "Raw prompts are not supported: the worker always applies the model's chat template.");
-            }
-
             if (body.Images is { Count: > 0 })
             {
                 throw ApiRequestException.Invalid("images", "Images are not supported: the worker runs text models.");
@@ -98,7 +93,12 @@ internal static class OllamaGeneration
             call = call with { Model = model };
             List<ChatTurn> turns = string.IsNullOrEmpty(body.System) ? [] : [new ChatTurn("system", body.System)];
             turns.Add(new ChatTurn("user", body.Prompt));
-            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
+            // raw: the prompt as it is, no template; a suffix: fill in the middle with the model's FIM tokens.
+            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling)
+            {
+                RawPrompt = body.Raw == true || !string.IsNullOrEmpty(body.Suffix) ? body.Prompt : null,
+                Suffix = string.IsNullOrEmpty(body.Suffix) ? null : body.Suffix,
+            };
             var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted, window);
             return await RespondAsync(
                 http, updates, body.Stream != false, "prompt", OllamaJsonContext.Default.OllamaGenerateChunk,

@@ -44,7 +44,7 @@ public sealed class OllamaGenerateRequest
 
     public bool? Stream { get; init; }
 
-    /// <summary>Raw prompts are refused: the worker always applies the model's chat template.</summary>
+    /// <summary>Give the prompt to the model as it is, without the chat template (and without <see cref="System"/>).</summary>
     public bool? Raw { get; init; }
 
     public OllamaOptions? Options { get; init; }

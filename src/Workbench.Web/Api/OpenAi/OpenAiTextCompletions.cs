@@ -6,8 +6,9 @@ using Workbench.Web.Api.Compat;
 namespace Workbench.Web.Api.OpenAi;
 
 /// <summary>
-/// <c>POST /v1/completions</c>, whole or streamed. The worker always applies the model's chat template, so the
-/// prompt goes in as one user turn rather than as raw text.
+/// <c>POST /v1/completions</c>, whole or streamed. As with OpenAI, the prompt goes to the model as it is (the chat
+/// template is for chat); <c>suffix</c> fills in the middle with the model's FIM tokens and <c>echo</c> sends the
+/// prompt back before the answer.
 /// </summary>
 internal static class OpenAiTextCompletions
 {
@@ -38,7 +39,12 @@ internal static class OpenAiTextCompletions
                 .ToSettings(settings.MaxTokensLimit);
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
-            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling);
+            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling)
+            {
+                RawPrompt = prompt,
+                Suffix = string.IsNullOrEmpty(body.Suffix) ? null : body.Suffix,
+            };
+            var echoed = body.Echo == true ? prompt : string.Empty;
             var id = "cmpl-" + request.RequestId.ToString("N");
             var created = OpenAiEndpoints.UnixSeconds(time);
             await using var started = await ApiAnswer.StartAsync(generation.RunAsync(call, request, stop, http.RequestAborted));
@@ -48,8 +54,8 @@ internal static class OpenAiTextCompletions
             }
 
             return body.Stream == true
-                ? await StreamAsync(http, id, created, model, started.ReadAllAsync(), body.StreamOptions?.IncludeUsage == true)
-                : await WholeAsync(id, created, model, started.ReadAllAsync());
+                ? await StreamAsync(http, id, created, model, echoed, started.ReadAllAsync(), body.StreamOptions?.IncludeUsage == true)
+                : await WholeAsync(id, created, model, echoed, started.ReadAllAsync());
         }
         catch (ApiRequestException refusal)
         {
@@ -58,9 +64,9 @@ internal static class OpenAiTextCompletions
         }
     }
 
-    private static async Task<IResult> WholeAsync(string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates)
+    private static async Task<IResult> WholeAsync(string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(echoed);
         ApiGenerationResult? result = null;
         await foreach (var update in updates)
         {
@@ -82,10 +88,15 @@ internal static class OpenAiTextCompletions
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext http, string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates, bool includeUsage)
+        HttpContext http, string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates, bool includeUsage)
     {
         var events = ApiStreamWriter.ServerSentEvents(http);
         var type = OpenAiJsonContext.Default.TextCompletion;
+        if (echoed.Length > 0)
+        {
+            await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(echoed, 0, null, null)]), type);
+        }
+
         await foreach (var update in updates)
         {
             if (update.Result is not { } result)

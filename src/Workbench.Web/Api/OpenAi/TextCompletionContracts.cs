@@ -31,7 +31,7 @@ public sealed class TextCompletionRequest
     /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
     public JsonElement? Logprobs { get; init; }
 
-    /// <summary>Text after the insertion point (fill-in-the-middle).</summary>
+    /// <summary>Text after the insertion point: fill-in-the-middle with the model's FIM tokens.</summary>
     public string? Suffix { get; init; }
 
     /// <summary>Send the prompt back before the answer.</summary>

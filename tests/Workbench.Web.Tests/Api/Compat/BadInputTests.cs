@@ -50,7 +50,8 @@ public sealed class BadInputTests(CompatApiServer server)
         { "/v1/completions", """{"model":"alpha","prompt":"hi","top_p":1.5}""", "top_p" },
         { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"options":{"num_predict":1000000000000}}""", "num_predict" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"temperature":-1}}""", "temperature" },
-        { "/api/generate", """{"model":"alpha","prompt":"hi","raw":true}""", "Raw prompts" },
+        { "/api/generate", """{"model":"alpha","prompt":"def f(","suffix":"return 1"}""", "fill-in-the-middle" },
+        { "/v1/completions", """{"model":"alpha","prompt":"def f(","suffix":"return 1"}""", "fill-in-the-middle" },
         { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", "Tool calling" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"seed":-5}}""", "seed" },
     };
