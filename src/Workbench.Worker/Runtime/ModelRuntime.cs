@@ -90,6 +90,7 @@ public sealed partial class ModelRuntime(
 
         backend.ReclaimLog();
         await _loadGate.WaitAsync(cancellationToken);
+        backend.Log.TakeRecentErrors(); // only this load's errors explain its failure
         // CancelLoad stops this load at llama.cpp's next progress callback; stopping the worker does too.
         using var loading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loadId = request.LoadId ?? Guid.NewGuid();
@@ -128,7 +129,10 @@ public sealed partial class ModelRuntime(
         catch (LoadWeightsFailedException ex)
         {
             LogLoadFailed(logger, ex, request.ModelPath);
-            return ModelLoadResult.Failed($"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}");
+            var said = backend.Log.TakeRecentErrors();
+            return ModelLoadResult.Failed(
+                $"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}"
+                + (said.Count > 0 ? $" llama.cpp said: {string.Join(" / ", said)}" : string.Empty));
         }
         catch (RuntimeError ex)
         {
