@@ -20,12 +20,33 @@ public sealed class CompatModelResolver(
 {
     private readonly SemaphoreSlim _loadGate = new(1, 1);
 
-    /// <summary>Models the API can serve: readable GGUF files, by name.</summary>
+    /// <summary>Models the API can serve: readable GGUF files, by unique name (folder-qualified where files share one).</summary>
     public IReadOnlyList<ServableModel> Models =>
-        [.. library.Models
-            .Where(m => m.Format == ModelFormat.Gguf && m.Error is null)
-            .Select(m => new ServableModel(m.OllamaName ?? m.Name, m))
-            .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase)];
+        ServableModelNames.Assign(library.Models.Where(m => m.Format == ModelFormat.Gguf && m.Error is null));
+
+    /// <summary>
+    /// The model a client's <paramref name="requested"/> name refers to: its id, or a plain name or file name that
+    /// only one model has; null when none does. A plain name several files share is refused naming their ids.
+    /// </summary>
+    public ServableModel? Find(string requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        var matches = Models.Where(m => m.Answers(requested)).ToList();
+        if (matches.Count <= 1)
+        {
+            return matches.FirstOrDefault();
+        }
+
+        // An exact id wins over a name several files share.
+        var exact = matches.Where(m => m.IsNamed(requested)).ToList();
+        return exact.Count == 1
+            ? exact[0]
+            : throw new ApiRequestException(
+                StatusCodes.Status400BadRequest,
+                $"'{requested}' could mean {matches.Count} models: {string.Join(", ", matches.Select(m => m.Name))}. Use one of these ids.",
+                "model",
+                "model_ambiguous");
+    }
 
     /// <summary>What the serving worker has loaded, if anything.</summary>
     public ModelLoadResult? Loaded => registry.PickWorker()?.LoadedModel;
@@ -46,7 +67,7 @@ public sealed class CompatModelResolver(
             throw ApiRequestException.Invalid("model", "The request must name a model; list them with GET /v1/models or GET /api/tags.");
         }
 
-        var model = Models.FirstOrDefault(m => m.Answers(requested))
+        var model = Find(requested)
             ?? throw new ApiRequestException(
                 StatusCodes.Status404NotFound,
                 $"The model '{requested}' is not in the library. Available: {string.Join(", ", Models.Select(m => m.Name))}.",
@@ -177,7 +198,7 @@ public sealed class CompatModelResolver(
             throw ApiRequestException.Invalid("model", "The request must name a model.");
         }
 
-        var model = Models.FirstOrDefault(m => m.Answers(requested))
+        var model = Find(requested)
             ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"The model '{requested}' is not in the library.", "model", "model_not_found");
         if (registry.PickWorker() is { } worker && worker.FindResident(model.Path) is not null)
         {

@@ -19,7 +19,7 @@ internal static class OllamaShow
                 throw ApiRequestException.Invalid("model", "The request must name a model; list them with GET /api/tags.");
             }
 
-            var model = models.Models.FirstOrDefault(m => m.Answers(requested))
+            var model = models.Find(requested)
                 ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"model '{requested}' not found", "model", "model_not_found");
             return TypedResults.Json(Describe(model, models.ContextFor(model), http.User), OllamaJsonContext.Default.OllamaShowResponse);
         }

@@ -72,7 +72,16 @@ public static class OpenAiEndpoints
 
     private static IResult GetModel(string id, CompatModelResolver models, TimeProvider time)
     {
-        var model = models.Models.FirstOrDefault(m => m.Answers(id));
+        ServableModel? model;
+        try
+        {
+            model = models.Find(id);
+        }
+        catch (ApiRequestException ambiguous)
+        {
+            return Error(ambiguous);
+        }
+
         return model is null
             ? Error(new ApiRequestException(StatusCodes.Status404NotFound, $"The model '{id}' does not exist; list the models with GET /v1/models.", "model", "model_not_found"))
             : TypedResults.Json(new ModelEntry(model.Name, "model", UnixSeconds(time), "workbench", model.Name == models.LoadedName), OpenAiJsonContext.Default.ModelEntry);
