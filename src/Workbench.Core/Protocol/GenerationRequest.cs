@@ -40,6 +40,18 @@ public sealed record SamplingSettings
 
     /// <summary>A llama.cpp GBNF grammar (root rule <c>root</c>) the answer must follow, e.g. for JSON mode; null: free text.</summary>
     public string? Grammar { get; init; }
+
+    /// <summary>Value equality, the stop sequences compared item by item (a record would compare the list's reference).</summary>
+    public bool Equals(SamplingSettings? other) =>
+        other is not null
+        && Temperature.Equals(other.Temperature) && TopP.Equals(other.TopP) && TopK == other.TopK && MinP.Equals(other.MinP)
+        && RepeatPenalty.Equals(other.RepeatPenalty) && MaxTokens == other.MaxTokens && Seed == other.Seed
+        && IgnoreEndOfSequence == other.IgnoreEndOfSequence && Grammar == other.Grammar
+        && (StopSequences ?? []).SequenceEqual(other.StopSequences ?? [], StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(Temperature, TopP, TopK, MinP, RepeatPenalty, MaxTokens, Seed, HashCode.Combine(IgnoreEndOfSequence, Grammar, StopSequences?.Count ?? 0));
 }
 
 /// <summary>Asks the worker to answer a conversation with the loaded model.</summary>
