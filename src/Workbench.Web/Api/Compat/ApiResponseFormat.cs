@@ -37,6 +37,25 @@ internal static class ApiResponseFormat
         }
     }
 
+    /// <summary>The grammar for the Responses API's <c>text.format</c>: the schema sits in the format itself.</summary>
+    public static string? FromOpenAiTextFormat(JsonElement? text)
+    {
+        if (text is not { ValueKind: JsonValueKind.Object } settings || !settings.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var type = format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        return type switch
+        {
+            "text" => null,
+            "json_object" => JsonSchemaGrammar.AnyObject,
+            "json_schema" when format.TryGetProperty("schema", out var schema) => FromSchema(schema, "text.format.schema"),
+            "json_schema" => throw ApiRequestException.Invalid("text.format.schema", "text.format of type 'json_schema' needs schema, the JSON Schema the answer must follow."),
+            _ => throw ApiRequestException.Invalid("text.format.type", $"text.format.type must be 'text', 'json_object' or 'json_schema'; got {(type is null ? "none" : $"'{type}'")}."),
+        };
+    }
+
     /// <summary>The grammar for Ollama's <c>format</c>: "json" or a JSON Schema; null when absent or empty.</summary>
     public static string? FromOllama(JsonElement? format) => format switch
     {

@@ -28,6 +28,9 @@ public static class OpenAiEndpoints
         api.MapPost("/completions", OpenAiTextCompletions.HandleAsync)
             .WithName("OpenAiCompletions")
             .WithSummary("Continues a prompt (sent to the model as one user turn).");
+        api.MapPost("/responses", OpenAiResponses.HandleAsync)
+            .WithName("OpenAiResponses")
+            .WithSummary("The Responses API for text: input and instructions in, output_text out; 'stream': true sends its events.");
         api.MapPost("/embeddings", OpenAiEmbeddings.HandleAsync)
             .WithName("OpenAiEmbeddings")
             .WithSummary("One unit-length vector per input string (float or base64), with any GGUF model in the library.");

@@ -17,4 +17,6 @@ namespace Workbench.Web.Api.OpenAi;
 [JsonSerializable(typeof(EmbeddingList))]
 [JsonSerializable(typeof(EmbeddingListBase64))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

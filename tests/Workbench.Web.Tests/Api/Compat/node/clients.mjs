@@ -79,6 +79,21 @@ check('openai: models.retrieve and an unknown endpoint answer JSON', async () =>
   assert(response.status === 404 && body.error?.message, JSON.stringify(body));
 });
 
+check('openai: responses.create and responses.stream give text with usage and the SDK\'s event sequence', async () => {
+  const whole = await openai.responses.create({ model: 'alpha', instructions: 'Be brief.', input: 'Say hi', max_output_tokens: 8 });
+  assert(whole.object === 'response' && whole.output_text.length > 0 && whole.usage.output_tokens === 8, JSON.stringify(whole));
+  const stream = openai.responses.stream({ model: 'alpha', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Say hi' }] }], max_output_tokens: 8 });
+  const types = [];
+  let deltas = '';
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === 'response.output_text.delta') deltas += event.delta;
+  }
+  const final = await stream.finalResponse();
+  assert(types[0] === 'response.created' && types.includes('response.output_item.done'), types.join(','));
+  assert(deltas.length > 0 && final.output_text === deltas, `${JSON.stringify(final.output_text)} vs ${JSON.stringify(deltas)}`);
+});
+
 check('ollama: keep_alive 0 unloads the model', async () => {
   await ollama.generate({ model: 'beta', prompt: '', keep_alive: '5m' });
   assert((await ollama.ps()).models.some((m) => m.name === 'beta:latest'), 'beta not loaded');
