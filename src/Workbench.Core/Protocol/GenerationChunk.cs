@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Workbench.Core.Protocol;
 
 /// <summary>
@@ -50,6 +52,7 @@ public enum GenerationFailureReason
 /// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
 /// <param name="FailureReason">Why it failed, when the reason is one a caller answers differently.</param>
 /// <param name="StoppedAtStopSequence">The answer ended at one of the request's stop sequences.</param>
+/// <remarks>The last two are left out of JSON when they hold their defaults, so saved and exported figures keep their shape.</remarks>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
@@ -59,8 +62,8 @@ public sealed record GenerationCompletion(
     double TotalMs,
     int ContextSize = 0,
     bool StoppedAtContextEnd = false,
-    GenerationFailureReason FailureReason = GenerationFailureReason.None,
-    bool StoppedAtStopSequence = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] GenerationFailureReason FailureReason = GenerationFailureReason.None,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool StoppedAtStopSequence = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Workbench.Core.Protocol;
 
 /// <summary>One turn of a conversation.</summary>
@@ -34,11 +36,14 @@ public sealed record SamplingSettings
 
     /// <summary>
     /// Texts that end the answer: the worker stops at the token that completes one, so the count of generated tokens
-    /// is exact (the caller still cuts the text at the sequence itself).
+    /// is exact (the caller still cuts the text at the sequence itself). Null (none) is left out of saved and exported
+    /// conversation settings, as is a null grammar.
     /// </summary>
-    public IReadOnlyList<string> StopSequences { get; init; } = [];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? StopSequences { get; init; }
 
     /// <summary>A llama.cpp GBNF grammar (root rule <c>root</c>) the answer must follow, e.g. for JSON mode; null: free text.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Grammar { get; init; }
 
     /// <summary>Value equality, the stop sequences compared item by item (a record would compare the list's reference).</summary>
