@@ -1,5 +1,6 @@
 using Workbench.Core.Protocol;
 using Workbench.Web.Api;
+using Workbench.Web.Api.Compat;
 using Workbench.Web.Api.Ollama;
 using Workbench.Web.Api.OpenAi;
 using Workbench.Web.Components;
@@ -29,6 +30,8 @@ if (DataFolderCheck.Problem(app.Services) is { } unusable)
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseOllamaHeartbeat();
+app.UseMiddleware<ApiCors>();
 app.UseWorkbenchSecurity();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();

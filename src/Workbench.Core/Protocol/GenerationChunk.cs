@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Workbench.Core.Protocol;
 
 /// <summary>
@@ -26,6 +28,19 @@ public enum GenerationOutcome
     Failed,
 }
 
+/// <summary>Why a generation failed, where the caller answers differently by reason (an API client's 400 against 500).</summary>
+public enum GenerationFailureReason
+{
+    /// <summary>Not failed, or failed for a reason the caller cannot act on.</summary>
+    None,
+
+    /// <summary>The prompt alone fills the context window; <see cref="GenerationCompletion.PromptTokens"/> and <see cref="GenerationCompletion.ContextSize"/> say by how much.</summary>
+    PromptExceedsContext,
+
+    /// <summary>Fill-in-the-middle was asked of a model whose vocabulary has no FIM tokens.</summary>
+    NoFillInMiddleTokens,
+}
+
 /// <summary>Figures for a finished generation.</summary>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Error">Why it failed, if it did.</param>
@@ -35,10 +50,16 @@ public enum GenerationOutcome
 /// <param name="TotalMs">From start to the end.</param>
 /// <param name="ContextSize">Context window of the loaded model, in tokens (0 when unknown).</param>
 /// <param name="StoppedAtContextEnd">The answer stopped because the context window was full, not at its token limit.</param>
+/// <param name="FailureReason">Why it failed, when the reason is one a caller answers differently.</param>
+/// <param name="StoppedAtStopSequence">The answer ended at one of the request's stop sequences.</param>
 /// <param name="WorkerLost">
 /// It failed because the worker's connection ended (so another worker may be tried). Set by the dashboard itself, so
 /// it is neither sent over the hub nor saved or exported with a conversation.
 /// </param>
+/// <remarks>
+/// <paramref name="FailureReason"/> and <paramref name="StoppedAtStopSequence"/> are left out of JSON when they hold
+/// their defaults, so saved and exported figures keep their shape.
+/// </remarks>
 public sealed record GenerationCompletion(
     GenerationOutcome Outcome,
     string? Error,
@@ -48,7 +69,9 @@ public sealed record GenerationCompletion(
     double TotalMs,
     int ContextSize = 0,
     bool StoppedAtContextEnd = false,
-    [property: System.Text.Json.Serialization.JsonIgnore] bool WorkerLost = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] GenerationFailureReason FailureReason = GenerationFailureReason.None,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool StoppedAtStopSequence = false,
+    [property: JsonIgnore] bool WorkerLost = false)
 {
     /// <summary>Generated tokens per second after the first token.</summary>
     public double TokensPerSecond =>

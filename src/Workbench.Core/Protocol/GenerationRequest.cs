@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Workbench.Core.Protocol;
 
 /// <summary>One turn of a conversation.</summary>
@@ -31,6 +33,30 @@ public sealed record SamplingSettings
 
     /// <summary>Keep generating past the end-of-sequence token (like llama.cpp's ignore_eos), for benchmarks and tests.</summary>
     public bool IgnoreEndOfSequence { get; init; }
+
+    /// <summary>
+    /// Texts that end the answer: the worker stops at the token that completes one, so the count of generated tokens
+    /// is exact (the caller still cuts the text at the sequence itself). Null (none) is left out of saved and exported
+    /// conversation settings, as is a null grammar.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? StopSequences { get; init; }
+
+    /// <summary>A llama.cpp GBNF grammar (root rule <c>root</c>) the answer must follow, e.g. for JSON mode; null: free text.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Grammar { get; init; }
+
+    /// <summary>Value equality, the stop sequences compared item by item (a record would compare the list's reference).</summary>
+    public bool Equals(SamplingSettings? other) =>
+        other is not null
+        && Temperature.Equals(other.Temperature) && TopP.Equals(other.TopP) && TopK == other.TopK && MinP.Equals(other.MinP)
+        && RepeatPenalty.Equals(other.RepeatPenalty) && MaxTokens == other.MaxTokens && Seed == other.Seed
+        && IgnoreEndOfSequence == other.IgnoreEndOfSequence && Grammar == other.Grammar
+        && (StopSequences ?? []).SequenceEqual(other.StopSequences ?? [], StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(Temperature, TopP, TopK, MinP, RepeatPenalty, MaxTokens, Seed, HashCode.Combine(IgnoreEndOfSequence, Grammar, StopSequences?.Count ?? 0));
 }
 
 /// <summary>Asks the worker to answer a conversation with the loaded model.</summary>
@@ -38,4 +64,17 @@ public sealed record SamplingSettings
 /// <param name="Messages">The conversation so far, oldest first.</param>
 /// <param name="Sampling">Sampling settings.</param>
 /// <param name="ModelPath">The resident model that answers; null: the one used most recently.</param>
-public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling, string? ModelPath = null);
+public sealed record GenerationRequest(Guid RequestId, IReadOnlyList<ChatTurn> Messages, SamplingSettings Sampling, string? ModelPath = null)
+{
+    /// <summary>
+    /// Text given to the model as it is, without the chat template (<see cref="Messages"/> is then ignored): Ollama's
+    /// <c>raw</c>, OpenAI's text completions, and the text before the insertion point when <see cref="Suffix"/> is set.
+    /// </summary>
+    public string? RawPrompt { get; init; }
+
+    /// <summary>
+    /// Fill-in-the-middle: the text after the insertion point. The worker builds the prompt with the model's own FIM
+    /// tokens (GGUF <c>tokenizer.ggml.fim_pre/suf/mid_token_id</c>) around <see cref="RawPrompt"/> and this.
+    /// </summary>
+    public string? Suffix { get; init; }
+}

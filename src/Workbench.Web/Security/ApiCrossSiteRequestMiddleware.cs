@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Workbench.Web.Api.Compat;
 
 namespace Workbench.Web.Security;
 
@@ -7,9 +9,10 @@ namespace Workbench.Web.Security;
 /// Refuses state-changing API requests a web page on another origin could send. The API trusts this
 /// machine, and a page on another localhost port is this machine too: a <c>text/plain</c> or form post
 /// needs no CORS preflight, so without this it could run generations or owner actions. A browser always
-/// names the page's origin in <c>Origin</c>; SDKs, curl and scripts send none.
+/// names the page's origin in <c>Origin</c>; SDKs, curl and scripts send none. Origins the owner listed in
+/// <c>Workbench:Api:CorsOrigins</c> pass for <c>/v1</c> and <c>/api</c> (never the dashboard's own API).
 /// </summary>
-public sealed class ApiCrossSiteRequestMiddleware(RequestDelegate next)
+public sealed class ApiCrossSiteRequestMiddleware(RequestDelegate next, IOptionsMonitor<ApiOptions> api)
 {
     private static readonly PathString[] Guarded = ["/workbench/v1", "/v1", "/api"];
 
@@ -22,7 +25,7 @@ public sealed class ApiCrossSiteRequestMiddleware(RequestDelegate next)
         }
 
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !OriginCheckMiddleware.IsSameOrigin(origin, request))
+        if (origin.Length > 0 && !OriginCheckMiddleware.IsSameOrigin(origin, request) && !ApiCors.Allows(api.CurrentValue, request.Path, origin))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden, "cross_site_request",
                 $"Requests from pages on another origin ({origin}) are refused; call the API from a program or from this dashboard.");

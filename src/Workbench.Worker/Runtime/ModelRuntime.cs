@@ -90,6 +90,7 @@ public sealed partial class ModelRuntime(
 
         backend.ReclaimLog();
         await _loadGate.WaitAsync(cancellationToken);
+        backend.Log.TakeRecentErrors(); // only this load's errors explain its failure
         // CancelLoad stops this load at llama.cpp's next progress callback; stopping the worker does too.
         using var loading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loadId = request.LoadId ?? Guid.NewGuid();
@@ -128,7 +129,10 @@ public sealed partial class ModelRuntime(
         catch (LoadWeightsFailedException ex)
         {
             LogLoadFailed(logger, ex, request.ModelPath);
-            return ModelLoadResult.Failed($"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}");
+            var said = backend.Log.TakeRecentErrors();
+            return ModelLoadResult.Failed(
+                $"llama.cpp could not load {Path.GetFileName(request.ModelPath)}: {ex.Message}"
+                + (said.Count > 0 ? $" llama.cpp said: {string.Join(" / ", said)}" : string.Empty));
         }
         catch (RuntimeError ex)
         {
@@ -306,7 +310,8 @@ public sealed partial class ModelRuntime(
 
         model.LastUsed = time.GetTimestamp();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var job = new SequenceJob(request, PromptFormatter.Format(model.Weights, request.Messages), time.GetTimestamp(), stop.Token);
+        var prompt = request.RawPrompt ?? PromptFormatter.Format(model.Weights, request.Messages);
+        var job = new SequenceJob(request, prompt, time.GetTimestamp(), stop.Token);
         model.Batcher.Enqueue(job);
         GenerationCompletion? completion = null;
         try

@@ -193,14 +193,23 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
     private void Start(SequenceJob job)
     {
-        var tokens = _weights.Tokenize(job.Prompt, true, true, Encoding.UTF8);
+        var tokens = job.Request.Suffix is { } suffix
+            ? FillInMiddlePrompt.Tokenize(_weights, job.Prompt, suffix)
+            : _weights.Tokenize(job.Prompt, true, true, Encoding.UTF8);
+        if (tokens is null)
+        {
+            job.Finish(Failure(job, FillInMiddlePrompt.Missing, GenerationFailureReason.NoFillInMiddleTokens));
+            return;
+        }
+
         job.PromptTokens = tokens.Length;
         // The last cell stays free, as llama.cpp's own server keeps it.
         var room = ContextPerSequence - tokens.Length - 1;
         if (room < 1)
         {
             job.Finish(Failure(job,
-                $"The conversation is {tokens.Length} tokens but the context holds {ContextPerSequence}; start a new chat or load the model with a larger context."));
+                $"The conversation is {tokens.Length} tokens but the context holds {ContextPerSequence}; start a new chat or load the model with a larger context.",
+                GenerationFailureReason.PromptExceedsContext));
             return;
         }
 
@@ -246,7 +255,19 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
                 continue;
             }
 
-            var token = conversation.Sample(job.Sampler!);
+            LLamaToken token;
+            try
+            {
+                token = conversation.Sample(job.Sampler!);
+            }
+            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or ArgumentException or InvalidOperationException)
+            {
+                // A grammar llama.cpp refuses fails its own answer only, never the others in the batch.
+                _active.RemoveAt(i);
+                job.Finish(Failure(job, $"The sampler could not be built: {ex.Message}"));
+                continue;
+            }
+
             if (job.Generated == 0)
             {
                 job.FirstTokenMs = _time.GetElapsedTime(job.StartedAt).TotalMilliseconds;
@@ -263,6 +284,15 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             job.Decoder!.Add(token);
             var text = job.Decoder.Read();
             job.Chunks.Writer.TryWrite(new GenerationChunk(text, 1));
+            job.StopScanner.Push(text);
+            if (job.StopScanner.Stopped)
+            {
+                // The token that completed a stop sequence is the last one counted; the caller cuts the text.
+                _active.RemoveAt(i);
+                job.Finish(Completed(job, stoppedAtContextEnd: false) with { StoppedAtStopSequence = true });
+                continue;
+            }
+
             if (job.Generated >= job.Budget)
             {
                 _active.RemoveAt(i);
@@ -307,8 +337,8 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
     private GenerationCompletion Cancelled(SequenceJob job) => new(
         GenerationOutcome.Cancelled, null, job.PromptTokens, job.Generated, job.FirstTokenMs, Elapsed(job), ContextPerSequence);
 
-    private GenerationCompletion Failure(SequenceJob job, string error) => new(
-        GenerationOutcome.Failed, error, job.PromptTokens, job.Generated, job.FirstTokenMs, Elapsed(job), ContextPerSequence);
+    private GenerationCompletion Failure(SequenceJob job, string error, GenerationFailureReason reason = GenerationFailureReason.None) => new(
+        GenerationOutcome.Failed, error, job.PromptTokens, job.Generated, job.FirstTokenMs, Elapsed(job), ContextPerSequence, FailureReason: reason);
 
     private double Elapsed(SequenceJob job) => _time.GetElapsedTime(job.StartedAt).TotalMilliseconds;
 

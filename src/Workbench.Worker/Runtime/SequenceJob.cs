@@ -3,6 +3,7 @@ using LLama;
 using LLama.Batched;
 using LLama.Native;
 using LLama.Sampling;
+using Workbench.Core.Generation;
 using Workbench.Core.Protocol;
 
 namespace Workbench.Worker.Runtime;
@@ -36,6 +37,9 @@ internal sealed class SequenceJob(GenerationRequest request, string prompt, long
 
     /// <summary>Turns tokens into text, holding back incomplete UTF-8.</summary>
     public StreamingTokenDecoder? Decoder { get; set; }
+
+    /// <summary>Watches the answer for the request's stop sequences, so it ends at the token that completes one.</summary>
+    public StopSequenceScanner StopScanner { get; } = new(request.Sampling.StopSequences ?? []);
 
     /// <summary>Tokens in the prompt.</summary>
     public int PromptTokens { get; set; }
@@ -81,6 +85,7 @@ internal sealed class SequenceJob(GenerationRequest request, string prompt, long
             RepeatPenalty = sampling.RepeatPenalty,
             Seed = sampling.Seed,
             LogitBias = bias,
+            Grammar = sampling.Grammar is { Length: > 0 } gbnf ? new Grammar(gbnf, "root") : null,
         };
     }
 }

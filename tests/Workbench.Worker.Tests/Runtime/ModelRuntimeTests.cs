@@ -214,6 +214,8 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
 
             Assert.False(result.Succeeded);
             Assert.Contains("could not load", result.Error, StringComparison.Ordinal);
+            // The cause is only in llama.cpp's log; the failure carries it.
+            Assert.Contains("llama.cpp said:", result.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -13,14 +13,19 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
 {
     /// <summary>
     /// Streams the answer. Cancelling <paramref name="cancellationToken"/> (the client went away) stops the worker;
-    /// the stream still ends with the worker's own account of how it ended.
+    /// the stream still ends with the worker's own account of how it ended. <paramref name="contextSize"/> is the window
+    /// per sequence the request asked for (Ollama's <c>num_ctx</c>); a resident copy with a smaller one is loaded again.
     /// </summary>
     public async IAsyncEnumerable<ApiGenerationUpdate> RunAsync(
         ApiCall call,
         GenerationRequest request,
         IReadOnlyList<string> stopSequences,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        int? contextSize = null)
     {
+        // The worker watches for the stop sequences too and ends at the token that completes one, so usage counts
+        // what was delivered, the same for the same answer however its chunks were merged on the way.
+        request = request with { Sampling = request.Sampling with { StopSequences = stopSequences } };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var scanner = new StopSequenceScanner(stopSequences);
         var delivered = 0;
@@ -29,7 +34,7 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
         try
         {
             // The resolved model travels with the request: if another request swapped it meanwhile, it is loaded back in this turn.
-            await foreach (var chunk in gateway.GenerateAsync(request, models.LoadRequestFor(call.Model), stop.Token))
+            await foreach (var chunk in gateway.GenerateAsync(request, models.LoadRequestFor(call.Model, contextSize), stop.Token))
             {
                 if (chunk.Completion is not null)
                 {
@@ -65,7 +70,7 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
             var result = new ApiGenerationResult(
                 FinishOf(completion, request.Sampling.MaxTokens, scanner.Stopped),
                 completion.PromptTokens,
-                scanner.Stopped ? delivered : completion.GeneratedTokens,
+                scanner.Stopped && !completion.StoppedAtStopSequence ? delivered : completion.GeneratedTokens,
                 completion.Error,
                 completion);
             Record(call, result);

@@ -31,6 +31,12 @@ public sealed class ApiOptions
 
     /// <summary>How many recent API requests the dashboard keeps in memory.</summary>
     public int RequestLogCapacity { get; set; } = 200;
+
+    /// <summary>
+    /// Web origins (<c>https://app.example:8080</c>, or <c>*</c> for any) whose pages may call <c>/v1</c> and <c>/api</c>
+    /// from a browser, like Ollama's <c>OLLAMA_ORIGINS</c>; empty (the default): none. Never opens the dashboard or its hubs.
+    /// </summary>
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 }
 
 /// <summary>Checks <see cref="ApiOptions"/> at start-up, naming the key that is wrong.</summary>
@@ -62,6 +68,13 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (options.RequestLogCapacity is < 1 or > 100_000)
         {
             failures.Add($"{ApiOptions.Section}:RequestLogCapacity must be between 1 and 100000; got {options.RequestLogCapacity}.");
+        }
+
+        // An origin is scheme://host[:port] exactly as a browser sends it; a path or a typo would silently never match.
+        foreach (var origin in options.CorsOrigins.Where(o => o != "*"
+            && !(Uri.TryCreate(o, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && !o.TrimEnd('/').EndsWith('/'))))
+        {
+            failures.Add($"{ApiOptions.Section}:CorsOrigins must list origins such as 'https://app.example:8080' (or '*'); got '{origin}'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -67,6 +67,9 @@ public sealed record ApiSamplingNames(string Temperature, string TopP, string To
     /// <summary>OpenAI's names.</summary>
     public static ApiSamplingNames OpenAi { get; } = new("temperature", "top_p", "top_k", "min_p", "repetition_penalty", "max_tokens", "seed");
 
+    /// <summary>The names of OpenAI's Responses API, which calls the token limit max_output_tokens.</summary>
+    public static ApiSamplingNames Responses { get; } = OpenAi with { MaxTokens = "max_output_tokens" };
+
     /// <summary>Ollama's names (inside <c>options</c>).</summary>
     public static ApiSamplingNames Ollama { get; } = new("options.temperature", "options.top_p", "options.top_k", "options.min_p", "options.repeat_penalty", "options.num_predict", "options.seed");
 }

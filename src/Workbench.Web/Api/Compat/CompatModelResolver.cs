@@ -20,12 +20,33 @@ public sealed class CompatModelResolver(
 {
     private readonly SemaphoreSlim _loadGate = new(1, 1);
 
-    /// <summary>Models the API can serve: readable GGUF files, by name.</summary>
+    /// <summary>Models the API can serve: readable GGUF files, by unique name (folder-qualified where files share one).</summary>
     public IReadOnlyList<ServableModel> Models =>
-        [.. library.Models
-            .Where(m => m.Format == ModelFormat.Gguf && m.Error is null)
-            .Select(m => new ServableModel(m.OllamaName ?? m.Name, m))
-            .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase)];
+        ServableModelNames.Assign(library.Models.Where(m => m.Format == ModelFormat.Gguf && m.Error is null));
+
+    /// <summary>
+    /// The model a client's <paramref name="requested"/> name refers to: its id, or a plain name or file name that
+    /// only one model has; null when none does. A plain name several files share is refused naming their ids.
+    /// </summary>
+    public ServableModel? Find(string requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        var matches = Models.Where(m => m.Answers(requested)).ToList();
+        if (matches.Count <= 1)
+        {
+            return matches.FirstOrDefault();
+        }
+
+        // An exact id wins over a name several files share.
+        var exact = matches.Where(m => m.IsNamed(requested)).ToList();
+        return exact.Count == 1
+            ? exact[0]
+            : throw new ApiRequestException(
+                StatusCodes.Status400BadRequest,
+                $"'{requested}' could mean {matches.Count} models: {string.Join(", ", matches.Select(m => m.Name))}. Use one of these ids.",
+                "model",
+                "model_ambiguous");
+    }
 
     /// <summary>What the serving worker has loaded, if anything.</summary>
     public ModelLoadResult? Loaded => registry.MostRecentlyUsed()?.LoadedModel;
@@ -46,7 +67,7 @@ public sealed class CompatModelResolver(
             throw ApiRequestException.Invalid("model", "The request must name a model; list them with GET /v1/models or GET /api/tags.");
         }
 
-        var model = Models.FirstOrDefault(m => m.Answers(requested))
+        var model = Find(requested)
             ?? throw new ApiRequestException(
                 StatusCodes.Status404NotFound,
                 $"The model '{requested}' is not in the library. Available: {string.Join(", ", Models.Select(m => m.Name))}.",
@@ -84,7 +105,14 @@ public sealed class CompatModelResolver(
     /// Makes sure the model named <paramref name="requested"/> is loaded and returns its API name;
     /// refusals (no name, unknown model, loading off, load failed, no worker) are thrown as <see cref="ApiRequestException"/>.
     /// </summary>
-    public async Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken)
+    public Task<string> EnsureLoadedAsync(string? requested, CancellationToken cancellationToken) =>
+        EnsureLoadedAsync(requested, null, cancellationToken);
+
+    /// <summary>
+    /// The same with a window per sequence of at least <paramref name="contextSize"/> tokens (null: the API's setting),
+    /// capped at what the model was trained for; a resident copy with a smaller window is loaded again when answering.
+    /// </summary>
+    public async Task<string> EnsureLoadedAsync(string? requested, int? contextSize, CancellationToken cancellationToken)
     {
         var model = ResolveModel(requested);
         if (IsLoaded(model))
@@ -105,7 +133,7 @@ public sealed class CompatModelResolver(
                 return model.Name;
             }
 
-            var result = await LoadAsync(Plan(model.Path), cancellationToken);
+            var result = await LoadAsync(Plan(model.Path, contextSize), cancellationToken);
             return result.Succeeded
                 ? model.Name
                 : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
@@ -129,15 +157,27 @@ public sealed class CompatModelResolver(
         }
     }
 
-    /// <summary>How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer.</summary>
-    public ModelLoadRequest? LoadRequestFor(string? name) =>
-        Models.FirstOrDefault(m => m.Name == name) is { } model ? Plan(model.Path) : null;
+    /// <summary>
+    /// How to load the model named <paramref name="name"/> (as resolved), for an atomic load-and-answer, with a window
+    /// per sequence of <paramref name="contextSize"/> tokens when the request chose one.
+    /// </summary>
+    public ModelLoadRequest? LoadRequestFor(string? name, int? contextSize = null) =>
+        Models.FirstOrDefault(m => m.Name == name) is { } model ? Plan(model.Path, contextSize) : null;
 
-    // The planner's context and GPU layers, unless the API's settings fix them.
-    private ModelLoadRequest Plan(string path)
+    /// <summary>The window per sequence an answer from <paramref name="model"/> gets: the resident copy's, else the planned one.</summary>
+    public int ContextFor(ServableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return registry.PickWorker()?.FindResident(model.Path)?.Load.ContextSize is > 0 and var loaded
+            ? loaded
+            : Workbench.Web.Estimation.LoadPlanner.ContextFor(model.Descriptor, options.CurrentValue.ContextSize);
+    }
+
+    // The planner's context (the request's, else the setting's) and GPU layers, unless the API's settings fix them.
+    private ModelLoadRequest Plan(string path, int? contextSize)
     {
         var settings = options.CurrentValue;
-        var planned = planner.Plan(path, settings.ContextSize);
+        var planned = planner.Plan(path, contextSize ?? settings.ContextSize);
         return settings.GpuLayers is { } layers ? planned with { GpuLayers = layers } : planned;
     }
 
@@ -164,7 +204,7 @@ public sealed class CompatModelResolver(
             throw ApiRequestException.Invalid("model", "The request must name a model.");
         }
 
-        var model = Models.FirstOrDefault(m => m.Answers(requested))
+        var model = Find(requested)
             ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"The model '{requested}' is not in the library.", "model", "model_not_found");
         foreach (var holder in registry.Holding(model.Path))
         {

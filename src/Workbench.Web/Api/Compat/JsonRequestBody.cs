@@ -30,9 +30,7 @@ internal static class JsonRequestBody
         }
         catch (JsonException ex)
         {
-            var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" at {ex.Path}";
-            throw new ApiRequestException(
-                StatusCodes.Status400BadRequest, $"The request body is not valid JSON for this endpoint{where}: {ex.Message}", ex.Path, "invalid_json");
+            throw new ApiRequestException(StatusCodes.Status400BadRequest, JsonFieldError.Message(ex), JsonFieldError.Field(ex), "invalid_json");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

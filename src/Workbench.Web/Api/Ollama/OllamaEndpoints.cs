@@ -41,8 +41,23 @@ public static class OllamaEndpoints
         api.MapPost("/embeddings", OllamaEmbeddings.EmbeddingsAsync)
             .WithName("OllamaEmbeddings")
             .WithSummary("The older embedding endpoint: one vector for 'prompt'.");
+        api.MapUnknownEndpoints("/api", ApiName, Unsupported, Error);
         return api;
     }
+
+    // Ollama's model-management endpoints: Workbench serves the GGUF files of its library and never changes them for a client.
+    private const string LibraryOnly = "Workbench serves the GGUF files in its model library and does not change them for API clients; "
+        + "put model files in a model folder (Settings page) and they appear in /api/tags.";
+
+    private static readonly Dictionary<string, string> Unsupported = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["pull"] = LibraryOnly,
+        ["push"] = LibraryOnly,
+        ["create"] = LibraryOnly,
+        ["copy"] = LibraryOnly,
+        ["delete"] = LibraryOnly,
+        ["blobs"] = LibraryOnly,
+    };
 
     /// <summary>A refusal in Ollama's error shape.</summary>
     internal static IResult Error(ApiRequestException refusal) =>

@@ -10,6 +10,9 @@ namespace Workbench.Web.Api.Ollama;
 /// <summary><c>POST /api/chat</c> and <c>POST /api/generate</c>, streamed as JSON lines or whole.</summary>
 internal static class OllamaGeneration
 {
+    // Smaller windows hold hardly a system prompt; llama.cpp itself refuses far smaller ones.
+    private const int MinimumContext = 64;
+
     public static async Task<IResult> ChatAsync(
         HttpContext http, ApiClientQuota quota, CompatModelResolver models, ApiGeneration generation, IOptionsMonitor<ApiOptions> options, TimeProvider time)
     {
@@ -29,21 +32,24 @@ internal static class OllamaGeneration
             if (body.Messages is null or { Count: 0 })
             {
                 // Ollama's way to load (or, with keep_alive 0, unload) a model without answering.
-                var done = await LoadOrUnloadAsync(models, body.Model, keepAlive, time, http.RequestAborted);
+                var done = await LoadOrUnloadAsync(models, body.Model, keepAlive, ContextSize(body.Options), time, http.RequestAborted);
                 return TypedResults.Json(
                     new OllamaChatChunk(done.Model, done.CreatedAt, new OllamaAnswerMessage("assistant", string.Empty), true, done.DoneReason),
                     OllamaJsonContext.Default.OllamaChatChunk);
             }
 
             var turns = Turns(body.Messages);
-            var sampling = Sampling(body.Options, settings);
-            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
+            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
+            var window = ContextSize(body.Options);
+            var model = await models.EnsureLoadedAsync(body.Model, window, http.RequestAborted);
             models.SetKeepAlive(model, keepAlive);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
-            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
+            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted, window);
             return await RespondAsync(
-                http, updates, body.Stream != false, OllamaJsonContext.Default.OllamaChatChunk,
+                http, updates, body.Stream != false, "messages", OllamaJsonContext.Default.OllamaChatChunk,
                 (text, result) => result is null
                     ? new OllamaChatChunk(model, Now(time), new OllamaAnswerMessage("assistant", text), false)
                     : OllamaDone.From(result).Chat(model, Now(time), text));
@@ -65,34 +71,37 @@ internal static class OllamaGeneration
             var settings = options.CurrentValue;
             var body = await JsonRequestBody.ReadAsync(http, OllamaJsonContext.Default.OllamaGenerateRequest, settings.MaxRequestBodyBytes);
             call = call with { Model = body.Model };
-            if (body.Raw == true)
-            {
-                throw ApiRequestException.Invalid("raw", "Raw prompts are not supported: the worker always applies the model's chat template.");
-            }
-
             if (body.Images is { Count: > 0 })
             {
                 throw ApiRequestException.Invalid("images", "Images are not supported: the worker runs text models.");
             }
 
-            var sampling = Sampling(body.Options, settings);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
+            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             if (string.IsNullOrEmpty(body.Prompt))
             {
                 // Ollama's way to load (or, with keep_alive 0, unload) a model without generating.
-                return TypedResults.Json(await LoadOrUnloadAsync(models, body.Model, keepAlive, time, http.RequestAborted), OllamaJsonContext.Default.OllamaGenerateChunk);
+                return TypedResults.Json(await LoadOrUnloadAsync(models, body.Model, keepAlive, ContextSize(body.Options), time, http.RequestAborted), OllamaJsonContext.Default.OllamaGenerateChunk);
             }
 
-            var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
+            var window = ContextSize(body.Options);
+            var model = await models.EnsureLoadedAsync(body.Model, window, http.RequestAborted);
             models.SetKeepAlive(model, keepAlive);
 
             call = call with { Model = model };
             List<ChatTurn> turns = string.IsNullOrEmpty(body.System) ? [] : [new ChatTurn("system", body.System)];
             turns.Add(new ChatTurn("user", body.Prompt));
-            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
-            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted);
+            // raw: the prompt as it is, no template; a suffix: fill in the middle with the model's FIM tokens.
+            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling)
+            {
+                RawPrompt = body.Raw == true || !string.IsNullOrEmpty(body.Suffix) ? body.Prompt : null,
+                Suffix = string.IsNullOrEmpty(body.Suffix) ? null : body.Suffix,
+            };
+            var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted, window);
             return await RespondAsync(
-                http, updates, body.Stream != false, OllamaJsonContext.Default.OllamaGenerateChunk,
+                http, updates, body.Stream != false, "prompt", OllamaJsonContext.Default.OllamaGenerateChunk,
                 (text, result) => result is null
                     ? new OllamaGenerateChunk(model, Now(time), text, false)
                     : OllamaDone.From(result).Generate(model, Now(time), text));
@@ -105,7 +114,7 @@ internal static class OllamaGeneration
     }
 
     private static async Task<OllamaGenerateChunk> LoadOrUnloadAsync(
-        CompatModelResolver models, string? requested, TimeSpan? keepAlive, TimeProvider time, CancellationToken cancellationToken)
+        CompatModelResolver models, string? requested, TimeSpan? keepAlive, int? contextSize, TimeProvider time, CancellationToken cancellationToken)
     {
         if (keepAlive == TimeSpan.Zero)
         {
@@ -113,7 +122,7 @@ internal static class OllamaGeneration
             return new OllamaGenerateChunk(unloaded, Now(time), string.Empty, true, "unload");
         }
 
-        var model = await models.EnsureLoadedAsync(requested, cancellationToken);
+        var model = await models.EnsureLoadedAsync(requested, contextSize, cancellationToken);
         models.SetKeepAlive(model, keepAlive);
         return new OllamaGenerateChunk(model, Now(time), string.Empty, true, "load");
     }
@@ -146,6 +155,15 @@ internal static class OllamaGeneration
         return turns;
     }
 
+    // Ollama's num_ctx: the window to load the model with (capped at what it was trained for); null keeps the setting.
+    private static int? ContextSize(OllamaOptions? options) => options?.NumCtx switch
+    {
+        null => null,
+        < MinimumContext or > int.MaxValue => throw ApiRequestException.Invalid(
+            "options.num_ctx", $"options.num_ctx must be at least {MinimumContext} tokens; got {options.NumCtx}."),
+        var tokens => (int)tokens.Value,
+    };
+
     private static SamplingSettings Sampling(OllamaOptions? options, ApiOptions settings)
     {
         // -1 (unlimited) and -2 (fill the context) run to the end of the context window, like no limit at all.
@@ -157,8 +175,15 @@ internal static class OllamaGeneration
 
     /// <summary>Streams each update as a JSON line, or collects them into one object when streaming is off.</summary>
     private static async Task<IResult> RespondAsync<T>(
-        HttpContext http, IAsyncEnumerable<ApiGenerationUpdate> updates, bool stream, JsonTypeInfo<T> type, Func<string, ApiGenerationResult?, T> shape)
+        HttpContext http, IAsyncEnumerable<ApiGenerationUpdate> generated, bool stream, string promptField, JsonTypeInfo<T> type, Func<string, ApiGenerationResult?, T> shape)
     {
+        await using var started = await ApiAnswer.StartAsync(generated);
+        if (started.FailedAtOnce is { } failed)
+        {
+            return OllamaEndpoints.Error(failed.ToRefusal(promptField));
+        }
+
+        var updates = started.ReadAllAsync();
         if (!stream)
         {
             var text = new StringBuilder();
@@ -171,7 +196,7 @@ internal static class OllamaGeneration
 
             return result!.Finish switch
             {
-                ApiFinishReason.Failed => OllamaEndpoints.Error(WorkerFailed(result.Error)),
+                ApiFinishReason.Failed => OllamaEndpoints.Error(result.ToRefusal(promptField)),
                 ApiFinishReason.Cancelled => Results.Empty,
                 _ => TypedResults.Json(shape(text.ToString(), result), type),
             };
@@ -186,7 +211,7 @@ internal static class OllamaGeneration
             }
             else if (result.Finish == ApiFinishReason.Failed)
             {
-                await lines.WriteAsync(new OllamaError(WorkerFailed(result.Error).Message), OllamaJsonContext.Default.OllamaError);
+                await lines.WriteAsync(new OllamaError(result.ToRefusal(promptField).Message), OllamaJsonContext.Default.OllamaError);
             }
             else if (result.Finish != ApiFinishReason.Cancelled)
             {
@@ -196,9 +221,6 @@ internal static class OllamaGeneration
 
         return Results.Empty;
     }
-
-    private static ApiRequestException WorkerFailed(string? error) =>
-        new(StatusCodes.Status500InternalServerError, $"The worker could not answer: {error}");
 
     private static string Now(TimeProvider time) => OllamaEndpoints.Timestamp(time.GetUtcNow());
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Workbench.Web.Api.Ollama;
 
-/// <summary>Body of <c>POST /api/chat</c>; fields not listed (format, think) are ignored.</summary>
+/// <summary>Body of <c>POST /api/chat</c>; fields not listed (think…) are ignored.</summary>
 public sealed class OllamaChatRequest
 {
     public string? Model { get; init; }
@@ -19,6 +19,15 @@ public sealed class OllamaChatRequest
 
     /// <summary>Read only to refuse tool calling, which the worker does not do.</summary>
     public JsonElement? Tools { get; init; }
+
+    /// <summary>"json" or a JSON Schema: enforced with a grammar.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/generate</c>; fields not listed are ignored.</summary>
@@ -35,12 +44,24 @@ public sealed class OllamaGenerateRequest
 
     public bool? Stream { get; init; }
 
-    /// <summary>Raw prompts are refused: the worker always applies the model's chat template.</summary>
+    /// <summary>Give the prompt to the model as it is, without the chat template (and without <see cref="System"/>).</summary>
     public bool? Raw { get; init; }
 
     public OllamaOptions? Options { get; init; }
 
     public IReadOnlyList<string>? Images { get; init; }
+
+    /// <summary>"json" or a JSON Schema: enforced with a grammar.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>Text after the insertion point (fill-in-the-middle).</summary>
+    public string? Suffix { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }
 
 /// <summary>A chat message, in a request or an answer.</summary>
@@ -53,7 +74,7 @@ public sealed class OllamaMessage
     public IReadOnlyList<string>? Images { get; init; }
 }
 
-/// <summary>Ollama's model options that map onto the worker's sampling; others (num_ctx, mirostat…) are ignored.</summary>
+/// <summary>Ollama's model options that map onto the worker's sampling and window; others (mirostat…) are ignored.</summary>
 public sealed class OllamaOptions
 {
     public float? Temperature { get; init; }
@@ -72,6 +93,9 @@ public sealed class OllamaOptions
     public long? Seed { get; init; }
 
     public IReadOnlyList<string>? Stop { get; init; }
+
+    /// <summary>The window per sequence to load the model with, capped at what it was trained for.</summary>
+    public long? NumCtx { get; init; }
 }
 
 /// <summary>A line of a chat answer; the last one has <see cref="Done"/> and the timings (nanoseconds).</summary>

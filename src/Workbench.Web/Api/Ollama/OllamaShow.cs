@@ -19,9 +19,9 @@ internal static class OllamaShow
                 throw ApiRequestException.Invalid("model", "The request must name a model; list them with GET /api/tags.");
             }
 
-            var model = models.Models.FirstOrDefault(m => m.Answers(requested))
+            var model = models.Find(requested)
                 ?? throw new ApiRequestException(StatusCodes.Status404NotFound, $"model '{requested}' not found", "model", "model_not_found");
-            return TypedResults.Json(Describe(model, http.User), OllamaJsonContext.Default.OllamaShowResponse);
+            return TypedResults.Json(Describe(model, models.ContextFor(model), http.User), OllamaJsonContext.Default.OllamaShowResponse);
         }
         catch (ApiRequestException refusal)
         {
@@ -29,7 +29,26 @@ internal static class OllamaShow
         }
     }
 
-    private static OllamaShowResponse Describe(ServableModel model, System.Security.Claims.ClaimsPrincipal viewer)
+    /// <summary>
+    /// The defaults an answer gets, in the Modelfile's <c>PARAMETER</c> layout Ollama reports: the window the model is
+    /// (or would be) loaded with, and the sampling settings used when a request leaves them out.
+    /// </summary>
+    internal static string Parameters(int contextSize)
+    {
+        var defaults = new Workbench.Core.Protocol.SamplingSettings();
+        (string Name, object Value)[] lines =
+        [
+            ("num_ctx", contextSize),
+            ("temperature", defaults.Temperature),
+            ("top_k", defaults.TopK),
+            ("top_p", defaults.TopP),
+            ("min_p", defaults.MinP),
+            ("repeat_penalty", defaults.RepeatPenalty),
+        ];
+        return string.Join('\n', lines.Select(line => string.Create(CultureInfo.InvariantCulture, $"{line.Name,-30} {line.Value}")));
+    }
+
+    private static OllamaShowResponse Describe(ServableModel model, int contextSize, System.Security.Claims.ClaimsPrincipal viewer)
     {
         var descriptor = model.Descriptor;
         var architecture = descriptor.Architecture;
@@ -56,7 +75,7 @@ internal static class OllamaShow
         var modified = File.Exists(model.Path) ? File.GetLastWriteTimeUtc(model.Path) : DateTime.UnixEpoch;
         return new OllamaShowResponse(
             string.Create(CultureInfo.InvariantCulture, $"# Served by Workbench from its model library\nFROM {Security.OwnerDetails.PathFor(viewer, model.Path)}\n"),
-            string.Empty,
+            Parameters(contextSize),
             descriptor.ChatTemplate ?? string.Empty,
             OllamaEndpoints.Details(model),
             info,

@@ -42,6 +42,15 @@ public sealed class ChatCompletionRequest
 
     /// <summary>Read only to refuse tool calling, which the worker does not do.</summary>
     public JsonElement? Tools { get; init; }
+
+    /// <summary><c>text</c>, <c>json_object</c> or <c>json_schema</c>: enforced with a grammar.</summary>
+    public JsonElement? ResponseFormat { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }
 
 /// <summary>One message of a chat request.</summary>

@@ -28,9 +28,19 @@ internal sealed class MessageContentConverter : JsonConverter<string>
             using var part = JsonDocument.ParseValue(ref reader);
             var root = part.RootElement;
             var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type is "image_url" or "input_image" or "input_audio" or "file")
+            {
+                // A valid part this server cannot use: refused as such, not as broken JSON.
+                throw new Compat.ApiRequestException(
+                    StatusCodes.Status400BadRequest,
+                    $"A message has a content part of type '{type}': images, audio and files are not supported, the worker runs text models. Send text parts only.",
+                    "messages",
+                    "unsupported_content");
+            }
+
             if (type != "text" || !root.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
             {
-                throw new JsonException($"Only text content parts are supported; got a part of type '{type ?? "unknown"}'.");
+                throw new JsonException($"A content part must be {{\"type\":\"text\",\"text\":\"...\"}}; got a part of type '{type ?? "unknown"}'.");
             }
 
             text.Append(partText.GetString());

@@ -26,17 +26,26 @@ internal static class OpenAiChatCompletions
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
             OpenAiRequestChecks.NoTools(body.Tools);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
             var sampling = new ApiSampling(
                 body.Temperature, body.TopP, body.TopK, body.MinP, body.RepetitionPenalty,
-                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit);
+                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit)
+                with
+            { Grammar = ApiResponseFormat.FromOpenAi(body.ResponseFormat) };
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
             var answer = new Answer("chatcmpl-" + request.RequestId.ToString("N"), OpenAiEndpoints.UnixSeconds(time), model);
-            var updates = generation.RunAsync(call, request, stop, http.RequestAborted);
+            await using var started = await ApiAnswer.StartAsync(generation.RunAsync(call, request, stop, http.RequestAborted));
+            if (started.FailedAtOnce is { } failed)
+            {
+                return OpenAiEndpoints.Error(failed.ToRefusal("messages"));
+            }
+
             return body.Stream == true
-                ? await StreamAsync(http, answer, updates, body.StreamOptions?.IncludeUsage == true)
-                : await WholeAsync(answer, updates);
+                ? await StreamAsync(http, answer, started.ReadAllAsync(), body.StreamOptions?.IncludeUsage == true)
+                : await WholeAsync(answer, started.ReadAllAsync());
         }
         catch (ApiRequestException refusal)
         {
@@ -57,7 +66,7 @@ internal static class OpenAiChatCompletions
 
         return result!.Finish switch
         {
-            ApiFinishReason.Failed => OpenAiEndpoints.Error(OpenAiRequestChecks.WorkerFailed(result.Error)),
+            ApiFinishReason.Failed => OpenAiEndpoints.Error(result.ToRefusal("messages")),
             ApiFinishReason.Cancelled => Results.Empty, // the client is gone; nobody reads an answer
             _ => TypedResults.Json(
                 new ChatCompletion(
@@ -83,7 +92,7 @@ internal static class OpenAiChatCompletions
 
             if (result.Finish == ApiFinishReason.Failed)
             {
-                var failure = OpenAiRequestChecks.WorkerFailed(result.Error);
+                var failure = result.ToRefusal("messages");
                 await events.WriteAsync(
                     new OpenAiErrorEnvelope(new OpenAiError(failure.Message, "server_error", null, failure.Code)), OpenAiJsonContext.Default.OpenAiErrorEnvelope);
             }

@@ -12,8 +12,11 @@ namespace Workbench.Web.Api.OpenAi;
 [JsonSerializable(typeof(TextCompletionRequest))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingList))]
 [JsonSerializable(typeof(EmbeddingListBase64))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -25,10 +25,16 @@ internal static class OpenAiRequestChecks
             {
                 "system" or "developer" => "system",
                 "user" or "assistant" => message.Role,
+                "tool" or "function" => throw ApiRequestException.Invalid(
+                    $"messages[{i}].role", $"messages[{i}] is a tool result (role '{message.Role}'): tool calling is not supported, so there are no tool results to send. Leave tool messages out."),
                 _ => throw ApiRequestException.Invalid(
-                    $"messages[{i}].role", $"messages[{i}].role must be 'system', 'developer', 'user' or 'assistant'; got '{message.Role}'. Tools are not supported."),
+                    $"messages[{i}].role", $"messages[{i}].role must be 'system', 'developer', 'user' or 'assistant'; got '{message.Role}'."),
             };
-            turns.Add(new ChatTurn(role, message.Content ?? throw ApiRequestException.Invalid($"messages[{i}].content", $"messages[{i}].content is missing.")));
+            turns.Add(new ChatTurn(role, message.Content ?? throw ApiRequestException.Invalid(
+                $"messages[{i}].content",
+                role == "assistant"
+                    ? $"messages[{i}].content is missing; an assistant turn that only calls tools is not supported (no tool calling)."
+                    : $"messages[{i}].content is missing.")));
         }
 
         return turns;
@@ -60,8 +66,4 @@ internal static class OpenAiRequestChecks
 
     /// <summary>OpenAI's name for how an answer ended.</summary>
     public static string FinishReason(ApiFinishReason finish) => finish == ApiFinishReason.Length ? "length" : "stop";
-
-    /// <summary>The refusal to send when the worker failed.</summary>
-    public static ApiRequestException WorkerFailed(string? error) =>
-        new(StatusCodes.Status500InternalServerError, $"The worker could not answer: {error}", code: "server_error");
 }

@@ -6,8 +6,9 @@ using Workbench.Web.Api.Compat;
 namespace Workbench.Web.Api.OpenAi;
 
 /// <summary>
-/// <c>POST /v1/completions</c>, whole or streamed. The worker always applies the model's chat template, so the
-/// prompt goes in as one user turn rather than as raw text.
+/// <c>POST /v1/completions</c>, whole or streamed. As with OpenAI, the prompt goes to the model as it is (the chat
+/// template is for chat); <c>suffix</c> fills in the middle with the model's FIM tokens and <c>echo</c> sends the
+/// prompt back before the answer.
 /// </summary>
 internal static class OpenAiTextCompletions
 {
@@ -33,17 +34,28 @@ internal static class OpenAiTextCompletions
             };
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
+            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
             var sampling = new ApiSampling(body.Temperature, body.TopP, null, null, null, body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi)
                 .ToSettings(settings.MaxTokensLimit);
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
-            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling);
+            var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling)
+            {
+                RawPrompt = prompt,
+                Suffix = string.IsNullOrEmpty(body.Suffix) ? null : body.Suffix,
+            };
+            var echoed = body.Echo == true ? prompt : string.Empty;
             var id = "cmpl-" + request.RequestId.ToString("N");
             var created = OpenAiEndpoints.UnixSeconds(time);
-            var updates = generation.RunAsync(call, request, stop, http.RequestAborted);
+            await using var started = await ApiAnswer.StartAsync(generation.RunAsync(call, request, stop, http.RequestAborted));
+            if (started.FailedAtOnce is { } failed)
+            {
+                return OpenAiEndpoints.Error(failed.ToRefusal("prompt"));
+            }
+
             return body.Stream == true
-                ? await StreamAsync(http, id, created, model, updates, body.StreamOptions?.IncludeUsage == true)
-                : await WholeAsync(id, created, model, updates);
+                ? await StreamAsync(http, id, created, model, echoed, started.ReadAllAsync(), body.StreamOptions?.IncludeUsage == true)
+                : await WholeAsync(id, created, model, echoed, started.ReadAllAsync());
         }
         catch (ApiRequestException refusal)
         {
@@ -52,9 +64,9 @@ internal static class OpenAiTextCompletions
         }
     }
 
-    private static async Task<IResult> WholeAsync(string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates)
+    private static async Task<IResult> WholeAsync(string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(echoed);
         ApiGenerationResult? result = null;
         await foreach (var update in updates)
         {
@@ -64,7 +76,7 @@ internal static class OpenAiTextCompletions
 
         return result!.Finish switch
         {
-            ApiFinishReason.Failed => OpenAiEndpoints.Error(OpenAiRequestChecks.WorkerFailed(result.Error)),
+            ApiFinishReason.Failed => OpenAiEndpoints.Error(result.ToRefusal("prompt")),
             ApiFinishReason.Cancelled => Results.Empty,
             _ => TypedResults.Json(
                 new TextCompletion(
@@ -76,10 +88,15 @@ internal static class OpenAiTextCompletions
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext http, string id, long created, string model, IAsyncEnumerable<ApiGenerationUpdate> updates, bool includeUsage)
+        HttpContext http, string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates, bool includeUsage)
     {
         var events = ApiStreamWriter.ServerSentEvents(http);
         var type = OpenAiJsonContext.Default.TextCompletion;
+        if (echoed.Length > 0)
+        {
+            await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(echoed, 0, null, null)]), type);
+        }
+
         await foreach (var update in updates)
         {
             if (update.Result is not { } result)
@@ -90,7 +107,7 @@ internal static class OpenAiTextCompletions
 
             if (result.Finish == ApiFinishReason.Failed)
             {
-                var failure = OpenAiRequestChecks.WorkerFailed(result.Error);
+                var failure = result.ToRefusal("prompt");
                 await events.WriteAsync(
                     new OpenAiErrorEnvelope(new OpenAiError(failure.Message, "server_error", null, failure.Code)), OpenAiJsonContext.Default.OpenAiErrorEnvelope);
             }

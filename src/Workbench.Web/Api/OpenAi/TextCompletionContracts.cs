@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Workbench.Web.Api.OpenAi;
@@ -26,6 +27,15 @@ public sealed class TextCompletionRequest
     public StreamOptions? StreamOptions { get; init; }
 
     public int? N { get; init; }
+
+    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    public JsonElement? Logprobs { get; init; }
+
+    /// <summary>Text after the insertion point: fill-in-the-middle with the model's FIM tokens.</summary>
+    public string? Suffix { get; init; }
+
+    /// <summary>Send the prompt back before the answer.</summary>
+    public bool? Echo { get; init; }
 }
 
 /// <summary>A text completion, whole or (streamed) one chunk of it.</summary>

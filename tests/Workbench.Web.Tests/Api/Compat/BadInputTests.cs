@@ -50,7 +50,8 @@ public sealed class BadInputTests(CompatApiServer server)
         { "/v1/completions", """{"model":"alpha","prompt":"hi","top_p":1.5}""", "top_p" },
         { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"options":{"num_predict":1000000000000}}""", "num_predict" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"temperature":-1}}""", "temperature" },
-        { "/api/generate", """{"model":"alpha","prompt":"hi","raw":true}""", "Raw prompts" },
+        { "/api/generate", """{"model":"alpha","prompt":"def f(","suffix":"return 1"}""", "fill-in-the-middle" },
+        { "/v1/completions", """{"model":"alpha","prompt":"def f(","suffix":"return 1"}""", "fill-in-the-middle" },
         { "/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", "Tool calling" },
         { "/api/generate", """{"model":"alpha","prompt":"hi","options":{"seed":-5}}""", "seed" },
     };
@@ -79,6 +80,30 @@ public sealed class BadInputTests(CompatApiServer server)
         using var response = await PostAsync(path, body);
 
         await AssertErrorAsync(response, path, HttpStatusCode.BadRequest, field);
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongTypes))]
+    public async Task A_wrong_type_is_named_as_the_client_wrote_it_without_dotnet_types(string path, string body, string field)
+    {
+        using var response = await PostAsync(path, body);
+
+        var message = await AssertErrorAsync(response, path, HttpStatusCode.BadRequest, $"'{(path.StartsWith("/api/chat", StringComparison.Ordinal) ? "options." : string.Empty)}{field}'");
+        Assert.DoesNotContain("$.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Workbench.", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"alpha","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}]}""", "images, audio and files are not supported")]
+    [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"1","content":"42"}]}""", "tool calling is not supported")]
+    [InlineData("""{"model":"alpha","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[]}]}""", "only calls tools")]
+    public async Task Images_and_tool_messages_are_refused_saying_what_is_not_supported(string body, string messagePart)
+    {
+        using var response = await PostAsync("/v1/chat/completions", body);
+
+        var message = await AssertErrorAsync(response, "/v1/chat/completions", HttpStatusCode.BadRequest, messagePart);
+        Assert.DoesNotContain("not valid JSON", message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -23,6 +23,9 @@ public sealed class CompatApiServer : IAsyncLifetime
     /// <summary>A second model, for loading on request.</summary>
     public const string Beta = "beta";
 
+    /// <summary>The one web origin the API's CORS lets in.</summary>
+    public const string AllowedOrigin = "http://allowed.example:3000";
+
     private readonly DirectoryInfo _models = Directory.CreateTempSubdirectory("workbench-compat-models-");
 
     public CompatApiServer()
@@ -35,6 +38,7 @@ public sealed class CompatApiServer : IAsyncLifetime
             ["Workbench:Access:AllowLoopbackWithoutSignIn"] = "false",
             ["Workbench:Api:ContextSize"] = "4096",
             ["Workbench:Api:MaxRequestBodyBytes"] = "65536",
+            ["Workbench:Api:CorsOrigins:0"] = AllowedOrigin,
         });
     }
 

@@ -1,0 +1,151 @@
+// Drives Workbench's compatible APIs with the official openai and ollama npm packages.
+// Usage: node clients.mjs <baseUrl> <apiKey> <allowedOrigin>. Prints PASS/FAIL per check; exits 1 if any failed.
+import OpenAI from 'openai';
+import { Ollama } from 'ollama';
+
+const [baseUrl, apiKey, allowedOrigin] = process.argv.slice(2);
+const base = baseUrl.replace(/\/$/, '');
+let openAiRequests = 0;
+const countingFetch = (url, init) => { openAiRequests++; return fetch(url, init); };
+const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey, fetch: countingFetch, maxRetries: 2 });
+const ollama = new Ollama({ host: base, headers: { Authorization: `Bearer ${apiKey}` } });
+const longPrompt = 'hello '.repeat(3000);
+const personSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', maxLength: 12 },
+    age: { type: 'integer' },
+    colour: { enum: ['red', 'green', 'blue'] },
+  },
+  required: ['name', 'age', 'colour'],
+  additionalProperties: false,
+};
+
+const checks = [];
+const check = (name, run) => checks.push({ name, run });
+const assert = (condition, message) => { if (!condition) throw new Error(message); };
+const rejects = async (promise) => {
+  try { await promise; } catch (error) { return error; }
+  throw new Error('expected an error, got an answer');
+};
+const isPerson = (text) => {
+  const person = JSON.parse(text);
+  assert(JSON.stringify(Object.keys(person)) === '["name","age","colour"]', `keys of ${text}`);
+  assert(Number.isInteger(person.age) && ['red', 'green', 'blue'].includes(person.colour), `values of ${text}`);
+};
+
+check('openai: a prompt longer than the window is a 400 context_length_exceeded, not retried', async () => {
+  openAiRequests = 0;
+  const error = await rejects(openai.chat.completions.create({ model: 'alpha', messages: [{ role: 'user', content: longPrompt }] }));
+  assert(error.status === 400, `status ${error.status}: ${error.message}`);
+  assert(error.code === 'context_length_exceeded', `code ${error.code}`);
+  assert(openAiRequests === 1, `sent ${openAiRequests} times`);
+});
+
+check('openai: json_schema answer parses and follows the schema', async () => {
+  const completion = await openai.chat.completions.create({
+    model: 'alpha', max_tokens: 200, seed: 1,
+    messages: [{ role: 'user', content: 'Describe a person' }],
+    response_format: { type: 'json_schema', json_schema: { name: 'person', schema: personSchema, strict: true } },
+  });
+  isPerson(completion.choices[0].message.content);
+});
+
+check('openai: json_object answer parses, streamed with usage', async () => {
+  const stream = await openai.chat.completions.create({
+    model: 'alpha', max_tokens: 200, seed: 2, stream: true, stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'Reply in JSON' }], response_format: { type: 'json_object' },
+  });
+  let text = '';
+  let usage = null;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    usage = chunk.usage ?? usage;
+  }
+  assert(typeof JSON.parse(text) === 'object', text);
+  assert(usage && usage.completion_tokens > 0, 'no usage');
+});
+
+check('openai: logprobs is refused naming the field', async () => {
+  const error = await rejects(openai.chat.completions.create({ model: 'alpha', messages: [{ role: 'user', content: 'hi' }], logprobs: true }));
+  assert(error.status === 400 && error.param === 'logprobs', `${error.status} ${error.param}`);
+});
+
+check('openai: models.retrieve and an unknown endpoint answer JSON', async () => {
+  const model = await openai.models.retrieve('alpha');
+  assert(model.id === 'alpha', JSON.stringify(model));
+  const response = await fetch(`${base}/v1/nothing-here`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  const body = await response.json();
+  assert(response.status === 404 && body.error?.message, JSON.stringify(body));
+});
+
+check('openai: responses.create and responses.stream give text with usage and the SDK\'s event sequence', async () => {
+  const whole = await openai.responses.create({ model: 'alpha', instructions: 'Be brief.', input: 'Say hi', max_output_tokens: 8 });
+  assert(whole.object === 'response' && whole.output_text.length > 0 && whole.usage.output_tokens === 8, JSON.stringify(whole));
+  const stream = openai.responses.stream({ model: 'alpha', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Say hi' }] }], max_output_tokens: 8 });
+  const types = [];
+  let deltas = '';
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === 'response.output_text.delta') deltas += event.delta;
+  }
+  const final = await stream.finalResponse();
+  assert(types[0] === 'response.created' && types.includes('response.output_item.done'), types.join(','));
+  assert(deltas.length > 0 && final.output_text === deltas, `${JSON.stringify(final.output_text)} vs ${JSON.stringify(deltas)}`);
+});
+
+check('ollama: keep_alive 0 unloads the model', async () => {
+  await ollama.generate({ model: 'beta', prompt: '', keep_alive: '5m' });
+  assert((await ollama.ps()).models.some((m) => m.name === 'beta:latest'), 'beta not loaded');
+  await ollama.generate({ model: 'beta', prompt: '', keep_alive: 0 });
+  assert(!(await ollama.ps()).models.some((m) => m.name === 'beta:latest'), 'beta still loaded');
+});
+
+check('ollama: format json and a schema give JSON that parses', async () => {
+  const json = await ollama.generate({ model: 'alpha', prompt: 'Reply in JSON', format: 'json', options: { num_predict: 200, seed: 3 } });
+  assert(typeof JSON.parse(json.response) === 'object', json.response);
+  const chat = await ollama.chat({ model: 'alpha', messages: [{ role: 'user', content: 'Describe a person' }], format: personSchema, options: { num_predict: 200, seed: 4 } });
+  isPerson(chat.message.content);
+});
+
+check('ollama: raw prompts answer; a suffix on a model without FIM tokens is a 400 saying why', async () => {
+  const raw = await ollama.generate({ model: 'alpha', prompt: 'hello world', raw: true, options: { num_predict: 3 } });
+  assert(raw.done && raw.eval_count > 0, JSON.stringify(raw));
+  const error = await rejects(ollama.generate({ model: 'alpha', prompt: 'def f(', suffix: 'return 1', stream: false }));
+  assert(error.status_code === 400 && /fill-in-the-middle/.test(error.error), `${error.status_code} ${error.error}`);
+});
+
+check('ollama: an overlong prompt is a 400, pull is a 501 with the reason', async () => {
+  const overflow = await rejects(ollama.generate({ model: 'alpha', prompt: longPrompt }));
+  assert(overflow.status_code === 400, `${overflow.status_code} ${overflow.error}`);
+  const pull = await rejects(ollama.pull({ model: 'llama3', stream: false }));
+  assert(pull.status_code === 501 && /model library/.test(pull.error), `${pull.status_code} ${pull.error}`);
+});
+
+check('cors: a listed origin passes the preflight, a foreign one gets no CORS headers; HEAD / is 200', async () => {
+  const preflight = (origin) => fetch(`${base}/v1/chat/completions`, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+  });
+  const allowed = await preflight(allowedOrigin);
+  assert(allowed.status === 204 && allowed.headers.get('access-control-allow-origin') === allowedOrigin, `allowed: ${allowed.status}`);
+  const foreign = await preflight('http://evil.example');
+  assert(foreign.headers.get('access-control-allow-origin') === null, 'foreign origin allowed');
+  const head = await fetch(`${base}/`, { method: 'HEAD' });
+  assert(head.status === 200, `HEAD / ${head.status}`);
+});
+
+let failed = 0;
+for (const { name, run } of checks) {
+  const started = Date.now();
+  try {
+    await run();
+    console.log(`PASS ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}: ${error?.stack ?? error}`);
+  }
+}
+
+console.log(`${checks.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
