@@ -146,7 +146,8 @@ public sealed class ConversationListTests : IAsyncLifetime
 
     private static Task TypeTitleAsync(IRenderedComponent<ConversationList> list, string title)
     {
-        var field = list.FindComponent<MudTextField<string>>();
+        var field = list.FindComponents<MudTextField<string>>()
+            .Single(f => f.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == "conversation-title-input");
         return list.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(title));
     }
 
