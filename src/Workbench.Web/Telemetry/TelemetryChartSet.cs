@@ -37,6 +37,14 @@ public sealed class TelemetryChartSet
         _ => 0,
     };
 
+    /// <summary>The worker's states drawn on the CPU chart, with the names the legend gives them.</summary>
+    public static IReadOnlyList<(WorkerActivity State, string Name)> ActivityStates { get; } =
+    [
+        (WorkerActivity.Loading, "Worker loading a model"),
+        (WorkerActivity.Prompt, "Worker reading a prompt"),
+        (WorkerActivity.Generating, "Worker generating"),
+    ];
+
     /// <summary>Name of the reference line: what the estimator says the loaded model takes.</summary>
     public const string EstimateSeriesName = "Loaded model, estimated (GB)";
 
@@ -58,7 +66,12 @@ public sealed class TelemetryChartSet
         var cpu = new List<ChartSeries<double>> { Series("CPU %", samples.Select(s => s.CpuUtilizationPercent ?? 0)) };
         if (activity is not null)
         {
-            cpu.Add(Series("Worker: load 50 · prompt 75 · generate 100", samples.Select(s => ActivityLevel(WorkerActivityLog.At(activity, s.Timestamp)))));
+            // One series per state, so the legend names states (not a made-up percent scale); each is drawn only while it lasts.
+            var states = samples.Select(s => WorkerActivityLog.At(activity, s.Timestamp)).ToList();
+            foreach (var (state, name) in ActivityStates)
+            {
+                cpu.Add(Series(name, states.Select(a => a == state ? ActivityLevel(a) : 0)));
+            }
         }
 
         var ram = new List<ChartSeries<double>>
