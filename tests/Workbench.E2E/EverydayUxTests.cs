@@ -47,6 +47,19 @@ public sealed class EverydayUxTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_overview_shows_the_machine_the_library_and_what_to_do_next()
+    {
+        var page = await browser.OpenAsync("/");
+
+        await Assertions.Expect(page.GetByTestId("overview-machine").First).ToContainTextAsync("GiB", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("overview-ram").First).ToContainTextAsync("GiB");
+        // Three generated models and the demo model; one broken file.
+        await Assertions.Expect(page.GetByTestId("overview-library-summary")).ToContainTextAsync("models");
+        await Assertions.Expect(page.GetByTestId("overview-library-summary")).ToContainTextAsync("1 unreadable");
+        await Assertions.Expect(page.GetByTestId("overview-actions").GetByRole(AriaRole.Link, new() { Name = "New chat" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task On_a_phone_the_composer_is_on_screen_with_a_full_width_message_box()
     {
         var page = await browser.OpenAsync("/chat", new ViewportSize { Width = 390, Height = 844 });
