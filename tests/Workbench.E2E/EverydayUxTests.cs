@@ -60,6 +60,32 @@ public sealed class EverydayUxTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_theme_choice_survives_a_reload_and_light_pages_fit_a_phone_too()
+    {
+        var page = await browser.OpenAsync("/", new ViewportSize { Width = 390, Height = 844 });
+        var toggle = page.GetByTestId("theme-toggle");
+        await page.Locator("[data-testid=theme-toggle][data-theme-ready=true]").WaitForAsync();
+        // Headless Chromium reports no dark preference, so the first look follows the system: light.
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to dark theme");
+
+        await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+        await toggle.ClickAsync();
+        await page.ReloadAsync();
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await Assertions.Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Switch to dark theme");
+        foreach (var path in new[] { "/chat", "/compare" })
+        {
+            await page.GotoAsync(browser.Server.BaseUrl + path);
+            await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await Assertions.Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Switch to dark theme");
+            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, $"{path} overflows in light");
+            await BrowserFixture.CaptureAsync(page, $"{path.TrimStart('/')}-phone-light");
+        }
+    }
+
+    [Fact]
     public async Task On_a_phone_the_composer_is_on_screen_with_a_full_width_message_box()
     {
         var page = await browser.OpenAsync("/chat", new ViewportSize { Width = 390, Height = 844 });
