@@ -24,14 +24,13 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         // With the worker connected, the pages show their real content rather than "starting".
         await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
         var problems = new List<string>();
+        // A system that prefers dark: the theme follows it (the light theme is checked by the theme test below).
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
 
         foreach (var path in Pages)
         {
-            if (path != "/")
-            {
-                await page.GotoAsync(browser.Server.BaseUrl + path);
-                await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            }
+            await page.GotoAsync(browser.Server.BaseUrl + path);
+            await page.Locator("[data-testid=theme-toggle][data-theme-ready=true]").WaitForAsync();
 
             await page.Locator("h4").First.WaitForAsync();
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
@@ -107,6 +106,10 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = browser.Server.BaseUrl });
         await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
         var log = page.GetByTestId("chat-log");
+        // The test server starts chats at 256 tokens; the chat's own defaults let the answer run to the window's end.
+        await page.GetByTestId("chat-settings-toggle").ClickAsync();
+        await page.GetByTestId("sampling-defaults").ClickAsync();
+        await page.GetByTestId("chat-settings-toggle").ClickAsync();
 
         // Enter sends (the fence's new lines typed with Shift+Enter stay in the message).
         await page.Locator(Input).FillAsync("Explain this:\n```python\nprint('hi')\n```\nat length, please.");

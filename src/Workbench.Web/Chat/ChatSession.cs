@@ -12,7 +12,12 @@ namespace Workbench.Web.Chat;
 /// <see cref="SaveInterval"/>, so a crash or a closed tab loses at most that much of it.
 /// </summary>
 public sealed partial class ChatSession(
-    IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger, Workbench.Web.Data.DataFolderHealth? dataFolder = null) : IDisposable
+    IChatBackend backend,
+    ConversationStore store,
+    TimeProvider time,
+    ILogger<ChatSession> logger,
+    Workbench.Web.Data.DataFolderHealth? dataFolder = null,
+    Microsoft.Extensions.Options.IOptions<ChatOptions>? options = null) : IDisposable
 {
     /// <summary>Shortest time between two re-renders while streaming.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
@@ -61,7 +66,9 @@ public sealed partial class ChatSession(
     public string Title { get; private set; } = ConversationTitle.Untitled;
 
     /// <summary>System prompt, sampling settings and model of this conversation (and the next new one).</summary>
-    public ConversationSettings Settings { get; private set; } = ConversationSettings.Default;
+    public ConversationSettings Settings { get; private set; } = options?.Value.DefaultMaxTokens is { } maxTokens
+        ? ConversationSettings.Default with { Sampling = SamplingLimits.Clamp(ConversationSettings.ChatSampling with { MaxTokens = maxTokens }) }
+        : ConversationSettings.Default;
 
     /// <summary>Whether this user may load models (the owner); a guest chats with whatever is loaded.</summary>
     public bool CanLoadModels { get; set; } = true;

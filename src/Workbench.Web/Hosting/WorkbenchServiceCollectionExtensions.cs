@@ -115,6 +115,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddMudServices();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<IChatBackend, WorkerChatBackend>();
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         services.TryAddScoped<ChatSession>();
         return services;
     }

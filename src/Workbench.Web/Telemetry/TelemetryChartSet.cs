@@ -46,7 +46,7 @@ public sealed class TelemetryChartSet
     ];
 
     /// <summary>Name of the reference line: what the estimator says the loaded model takes.</summary>
-    public const string EstimateSeriesName = "Loaded model, estimated (GB)";
+    public const string EstimateSeriesName = "Loaded model, estimated (GiB)";
 
     /// <summary>
     /// Charts of <paramref name="samples"/>, oldest first; with <paramref name="activity"/>, the CPU chart also marks
@@ -76,8 +76,8 @@ public sealed class TelemetryChartSet
 
         var ram = new List<ChartSeries<double>>
         {
-            Series("RAM used (GB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-            Series("Worker RSS (GB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            Series("RAM used (GiB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            Series("Worker RSS (GiB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
         };
         if (reference is { RamBytes: > 0 })
         {
@@ -90,12 +90,12 @@ public sealed class TelemetryChartSet
             GpuTelemetry? Of(TelemetrySample s) => s.Gpus.FirstOrDefault(g => g.Index == gpu.Index);
             var memory = new List<ChartSeries<double>>
             {
-                Series("VRAM used (GB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-                Series("VRAM total (GB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                Series("VRAM used (GiB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                Series("VRAM total (GiB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
             };
             if (samples.Any(s => Of(s)?.WorkerMemoryUsedBytes is not null))
             {
-                memory.Add(Series("Worker VRAM (GB)", samples.Select(s => Of(s)?.WorkerMemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)));
+                memory.Add(Series("Worker VRAM (GiB)", samples.Select(s => Of(s)?.WorkerMemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)));
             }
 
             if (reference?.GpuBytesByIndex.TryGetValue(gpu.Index, out var estimated) == true)
