@@ -35,7 +35,7 @@ app.UseMiddleware<ApiCors>();
 app.UseWorkbenchSecurity();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
-app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapHealthChecks("/healthz", Workbench.Web.Workers.WorkerHealthCheck.Options).AllowAnonymous();
 app.MapSignIn();
 // The API description holds no data; scripts may read it before they have a key.
 app.MapOpenApi().AllowAnonymous();

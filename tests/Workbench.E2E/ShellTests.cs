@@ -27,6 +27,8 @@ public sealed class ShellTests(BrowserFixture browser)
     {
         var page = await browser.OpenAsync("/");
         var toggle = page.GetByTestId("theme-toggle");
+        // The stored choice or the system's preference is applied once the circuit is up.
+        await page.Locator("[data-testid=theme-toggle][data-theme-ready=true]").WaitForAsync();
         var before = await toggle.GetAttributeAsync("aria-label");
 
         await toggle.ClickAsync();

@@ -48,6 +48,8 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         builder.UseSetting("Workbench:DiscoverKnownStores", "false");
         builder.UseSetting("Workbench:ModelRoots:0", _modelRoot);
         builder.UseSetting("Workbench:GenerateDemoModel", "true");
+        // Chat answers run to the window's end by default; the random demo model's would take most of a minute each.
+        builder.UseSetting("Workbench:Chat:DefaultMaxTokens", "256");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         // Open pages re-check their sign-in token every second, so a revoked session ends quickly in tests.
         builder.UseSetting("Workbench:Access:SessionRevalidationInterval", "00:00:01");

@@ -6,8 +6,15 @@ namespace Workbench.Core.Conversations;
 /// <param name="SystemPrompt">Sent before the conversation as a system turn; empty for none.</param>
 /// <param name="Sampling">Sampling settings for its answers.</param>
 /// <param name="ModelPath">The model file it was held with, if any.</param>
-public sealed record ConversationSettings(string SystemPrompt, SamplingSettings Sampling, string? ModelPath)
+/// <param name="FixedSeed">Every answer uses <see cref="SamplingSettings.Seed"/>; otherwise each answer gets a random seed (shown with it).</param>
+public sealed record ConversationSettings(string SystemPrompt, SamplingSettings Sampling, string? ModelPath, bool FixedSeed = false)
 {
-    /// <summary>No system prompt, default sampling, no model chosen.</summary>
-    public static ConversationSettings Default { get; } = new(string.Empty, new SamplingSettings(), null);
+    /// <summary>
+    /// Sampling for a new chat: answers run until the model ends them or the context window is full
+    /// (the token limit is the highest allowed), each with a random seed.
+    /// </summary>
+    public static SamplingSettings ChatSampling { get; } = new() { MaxTokens = SamplingLimits.MaxMaxTokens };
+
+    /// <summary>No system prompt, chat sampling, random seeds, no model chosen.</summary>
+    public static ConversationSettings Default { get; } = new(string.Empty, ChatSampling, null);
 }

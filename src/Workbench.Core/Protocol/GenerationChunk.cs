@@ -79,6 +79,16 @@ public sealed record GenerationCompletion(
             ? (GeneratedTokens - 1) / ((TotalMs - TimeToFirstTokenMs) / 1000.0)
             : 0;
 
+    /// <summary>The token limit the answer was asked with (set by the chat that asked; null when unknown).</summary>
+    public int? TokenLimit { get; init; }
+
+    /// <summary>The seed the answer was sampled with (set by the chat that asked; null when unknown).</summary>
+    public uint? Seed { get; init; }
+
+    /// <summary>The answer ended because it reached <see cref="TokenLimit"/>, not at its natural end or the window's.</summary>
+    public bool StoppedAtTokenLimit =>
+        Outcome == GenerationOutcome.Completed && !StoppedAtContextEnd && TokenLimit is { } limit && GeneratedTokens >= limit;
+
     /// <summary>A failure that happened before any token.</summary>
     public static GenerationCompletion Failure(string error) => new(GenerationOutcome.Failed, error, 0, 0, 0, 0);
 }

@@ -4,10 +4,11 @@ using Workbench.Core.Protocol;
 
 namespace Workbench.Web.Chat;
 
-/// <summary>A message shown in the chat; an assistant message grows while it streams.</summary>
+/// <summary>A message shown in the chat; an assistant message grows while it streams and may have several versions.</summary>
 public sealed class ChatMessage(string role, string text = "")
 {
     private readonly StringBuilder _text = new(text);
+    private List<AnswerVersion> _otherVersions = [];
 
     // A saved answer that never reported its end (the worker or the host went away): not streaming any more.
     private bool _interrupted;
@@ -30,6 +31,18 @@ public sealed class ChatMessage(string role, string text = "")
     /// <summary>Tokens received so far.</summary>
     public int TokenCount { get; private set; }
 
+    /// <summary>Which answer to its question this is (0 for the first; each regeneration one more).</summary>
+    public int Version { get; private set; }
+
+    /// <summary>The other answers to the same question, oldest first.</summary>
+    public IReadOnlyList<AnswerVersion> OtherVersions => _otherVersions;
+
+    /// <summary>How many answers to this question there are, this one included.</summary>
+    public int VersionCount => _otherVersions.Count + 1;
+
+    /// <summary>This answer's place (1-based) among the answers to its question, oldest first.</summary>
+    public int VersionNumber => _otherVersions.Count(v => v.Version < Version) + 1;
+
     /// <summary>A message as it was saved.</summary>
     public static ChatMessage Restore(ConversationMessage saved)
     {
@@ -37,6 +50,8 @@ public sealed class ChatMessage(string role, string text = "")
         {
             Completion = saved.Completion,
             TokenCount = saved.Completion?.GeneratedTokens ?? 0,
+            Version = saved.Version,
+            _otherVersions = [.. saved.OtherVersions.OrderBy(v => v.Version)],
         };
         message._interrupted = saved.Role == "assistant" && saved.Completion is null;
         return message;
@@ -44,7 +59,40 @@ public sealed class ChatMessage(string role, string text = "")
 
     /// <summary>The message as it is saved at <paramref name="position"/>.</summary>
     public ConversationMessage ToSaved(int position) =>
-        new(position, Role, Text, Completion, Role == "assistant" && IsUnfinished(Completion));
+        new(position, Role, Text, Completion, Role == "assistant" && IsUnfinished(Completion)) { Version = Version, OtherVersions = _otherVersions };
+
+    /// <summary>An empty answer to the same question that keeps this one (and its other versions) to page back to.</summary>
+    public ChatMessage NextVersion()
+    {
+        var next = new ChatMessage(Role) { Version = _otherVersions.Select(v => v.Version).Append(Version).Max() + 1 };
+        next._otherVersions = [.. _otherVersions, new AnswerVersion(Version, Text, Completion)];
+        return next;
+    }
+
+    /// <summary>The version <paramref name="step"/> places away (−1: the older neighbour), or null past either end.</summary>
+    public AnswerVersion? Neighbour(int step)
+    {
+        var all = _otherVersions.Append(new AnswerVersion(Version, Text, Completion)).OrderBy(v => v.Version).ToList();
+        var index = all.FindIndex(v => v.Version == Version) + step;
+        return index >= 0 && index < all.Count && step != 0 ? all[index] : null;
+    }
+
+    /// <summary>Shows <paramref name="version"/> (one of <see cref="OtherVersions"/>) in place of this answer, which becomes another version.</summary>
+    public void Show(AnswerVersion version)
+    {
+        if (!_otherVersions.Remove(version))
+        {
+            return;
+        }
+
+        _otherVersions.Add(new AnswerVersion(Version, Text, Completion));
+        _otherVersions.Sort((a, b) => a.Version.CompareTo(b.Version));
+        _text.Clear().Append(version.Content);
+        Completion = version.Completion;
+        TokenCount = version.Completion?.GeneratedTokens ?? 0;
+        Version = version.Version;
+        _interrupted = version.Completion is null;
+    }
 
     /// <summary>An answer without a completion, or one that did not end normally, is unfinished.</summary>
     internal static bool IsUnfinished(GenerationCompletion? completion) =>
@@ -57,6 +105,15 @@ public sealed class ChatMessage(string role, string text = "")
         if (chunk.Completion is not null)
         {
             Completion = chunk.Completion;
+        }
+    }
+
+    /// <summary>Notes on the finished answer the token limit and seed it was asked with, so they are shown and saved with it.</summary>
+    internal void NoteRequest(SamplingSettings sampling)
+    {
+        if (Completion is not null)
+        {
+            Completion = Completion with { TokenLimit = sampling.MaxTokens, Seed = sampling.Seed };
         }
     }
 }

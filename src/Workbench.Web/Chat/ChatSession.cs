@@ -12,7 +12,12 @@ namespace Workbench.Web.Chat;
 /// <see cref="SaveInterval"/>, so a crash or a closed tab loses at most that much of it.
 /// </summary>
 public sealed partial class ChatSession(
-    IChatBackend backend, ConversationStore store, TimeProvider time, ILogger<ChatSession> logger, Workbench.Web.Data.DataFolderHealth? dataFolder = null) : IDisposable
+    IChatBackend backend,
+    ConversationStore store,
+    TimeProvider time,
+    ILogger<ChatSession> logger,
+    Workbench.Web.Data.DataFolderHealth? dataFolder = null,
+    Microsoft.Extensions.Options.IOptions<ChatOptions>? options = null) : IDisposable
 {
     /// <summary>Shortest time between two re-renders while streaming.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
@@ -61,7 +66,9 @@ public sealed partial class ChatSession(
     public string Title { get; private set; } = ConversationTitle.Untitled;
 
     /// <summary>System prompt, sampling settings and model of this conversation (and the next new one).</summary>
-    public ConversationSettings Settings { get; private set; } = ConversationSettings.Default;
+    public ConversationSettings Settings { get; private set; } = options?.Value.DefaultMaxTokens is { } maxTokens
+        ? ConversationSettings.Default with { Sampling = SamplingLimits.Clamp(ConversationSettings.ChatSampling with { MaxTokens = maxTokens }) }
+        : ConversationSettings.Default;
 
     /// <summary>Whether this user may load models (the owner); a guest chats with whatever is loaded.</summary>
     public bool CanLoadModels { get; set; } = true;
@@ -188,7 +195,10 @@ public sealed partial class ChatSession(
         }
     }
 
-    /// <summary>Replaces the last answer with a new one, generated with the next seed so that it differs.</summary>
+    /// <summary>
+    /// Asks for the last answer again; the earlier answer is kept as another version to page back to
+    /// (<see cref="ShowVersionAsync"/>). With a fixed seed the seed steps by one, so that the new answer differs.
+    /// </summary>
     public async Task RegenerateAsync()
     {
         if (!CanRegenerate)
@@ -200,17 +210,36 @@ public sealed partial class ChatSession(
         try
         {
             var position = _messages.Count - 1;
+            var previous = _messages[position];
             _messages.RemoveAt(position);
-            await PersistAsync(ConversationId, id => store.RemoveMessagesFromAsync(id, position));
-            // The same seed and prompt give the same answer. The stepped seed is kept, so this answer can be reproduced.
-            Settings = Settings with { Sampling = Settings.Sampling with { Seed = unchecked(Settings.Sampling.Seed + 1) } };
-            await PersistAsync(ConversationId, id => store.UpdateSettingsAsync(id, Settings));
-            await AnswerAsync(generation.Token);
+            await PersistAsync(ConversationId, id => store.KeepAsOtherVersionAsync(id, position));
+            if (Settings.FixedSeed)
+            {
+                // The same seed and prompt give the same answer. The stepped seed is kept, so this answer can be reproduced.
+                Settings = Settings with { Sampling = Settings.Sampling with { Seed = unchecked(Settings.Sampling.Seed + 1) } };
+                await PersistAsync(ConversationId, id => store.UpdateSettingsAsync(id, Settings));
+            }
+
+            await AnswerAsync(generation.Token, previous.NextVersion());
         }
         finally
         {
             await EndGenerationAsync();
         }
+    }
+
+    /// <summary>Shows the answer <paramref name="step"/> versions away from the one shown in <paramref name="message"/> (−1 older, +1 newer).</summary>
+    public async Task ShowVersionAsync(ChatMessage message, int step)
+    {
+        var position = _messages.IndexOf(message);
+        if (IsGenerating || position < 0 || message.Neighbour(step) is not { } version)
+        {
+            return;
+        }
+
+        message.Show(version);
+        await PersistAsync(ConversationId, id => store.ShowVersionAsync(id, position, version.Version));
+        await NotifyAsync();
     }
 
     /// <summary>Stops the answer that is streaming.</summary>
@@ -226,13 +255,14 @@ public sealed partial class ChatSession(
         }
     }
 
-    private async Task AnswerAsync(CancellationToken cancellationToken)
+    private async Task AnswerAsync(CancellationToken cancellationToken, ChatMessage? answer = null)
     {
         // Captured: the user may open another conversation while this answer winds down.
         var conversationId = ConversationId;
         var messages = _messages;
         var turns = ToTurns(messages);
-        var answer = new ChatMessage("assistant");
+        answer ??= new ChatMessage("assistant");
+        var sampling = SamplingForNextAnswer();
         messages.Add(answer);
         var position = messages.Count - 1;
         await PersistAsync(conversationId, id => store.SaveMessageAsync(id, answer.ToSaved(position)));
@@ -241,11 +271,13 @@ public sealed partial class ChatSession(
             await NotifyAsync();
             if (await PrepareModelAsync(cancellationToken) is { } problem)
             {
-                answer.Append(GenerationChunk.Final(GenerationCompletion.Failure(problem)));
+                // Said once, in the answer's own alert (with advice where we have some), not also as a notice above.
+                Notice = null;
+                answer.Append(GenerationChunk.Final(GenerationCompletion.Failure(Workbench.Core.Library.LoadFailureAdvice.Explain(problem))));
                 return;
             }
 
-            var request = new GenerationRequest(Guid.NewGuid(), turns, Settings.Sampling);
+            var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
             var lastRender = time.GetTimestamp();
             var lastSave = lastRender;
             var waiting = (int ahead) =>
@@ -288,11 +320,16 @@ public sealed partial class ChatSession(
         finally
         {
             RequestsAhead = 0;
+            answer.NoteRequest(sampling);
             // Saved whatever happened above, also after the session was disposed: nothing produced is lost.
             var saved = answer.ToSaved(position);
             await PersistAsync(conversationId, id => store.UpdateAnswerAsync(id, position, saved.Content, saved.Completion, saved.Incomplete));
         }
     }
+
+    /// <summary>The conversation's sampling, with a fresh random seed unless the conversation keeps a fixed one.</summary>
+    private SamplingSettings SamplingForNextAnswer() =>
+        Settings.FixedSeed ? Settings.Sampling : Settings.Sampling with { Seed = (uint)Random.Shared.NextInt64(0, (long)uint.MaxValue + 1) };
 
     private async Task SaveConversationAsync(string firstMessage)
     {

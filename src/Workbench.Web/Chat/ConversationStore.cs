@@ -35,8 +35,8 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, owner)
-                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $owner)
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, owner)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $owner)
                 """;
             insert.Parameters.AddWithValue("$owner", caller.Id);
             insert.Parameters.AddWithValue("$id", Key(conversation.Id));
@@ -67,6 +67,40 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         return conversations;
     }
 
+    /// <summary>
+    /// The conversations the caller may see whose title or messages contain <paramref name="text"/> (case-insensitive
+    /// for ASCII letters), the most recently updated first; every visible one for an empty text.
+    /// </summary>
+    public async Task<IReadOnlyList<Conversation>> SearchAsync(ConversationCaller caller, string? text, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return await ListAsync(caller, cancellationToken);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            {SelectConversation} WHERE {Visible} AND (title LIKE $pattern ESCAPE '!'
+                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.content LIKE $pattern ESCAPE '!'))
+            ORDER BY updated_at DESC, created_at DESC
+            """;
+        AddCaller(command, caller);
+        command.Parameters.AddWithValue("$pattern", "%" + EscapeLike(text.Trim()) + "%");
+        var conversations = new List<Conversation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            conversations.Add(ReadConversation(reader));
+        }
+
+        return conversations;
+    }
+
+    // '!' escapes LIKE's wildcards, so "50%" finds "50%" rather than everything starting with 50.
+    private static string EscapeLike(string text) =>
+        text.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal);
+
     /// <summary>One conversation with its messages in order, or null when there is none with that id the caller may see.</summary>
     public async Task<ConversationTranscript?> GetAsync(ConversationCaller caller, Guid id, CancellationToken cancellationToken = default)
     {
@@ -88,24 +122,51 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             conversation = ReadConversation(reader);
         }
 
+        var others = new Dictionary<int, List<AnswerVersion>>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = """
+                SELECT position, version, content, completion_json FROM answer_versions
+                WHERE conversation_id = $id ORDER BY position, version
+                """;
+            command.Parameters.AddWithValue("$id", Key(id));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var position = reader.GetInt32(0);
+                if (!others.TryGetValue(position, out var list))
+                {
+                    others[position] = list = [];
+                }
+
+                list.Add(new AnswerVersion(reader.GetInt32(1), reader.GetString(2), ReadCompletion(reader, 3)));
+            }
+        }
+
         var messages = new List<ConversationMessage>();
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
             command.CommandText = """
-                SELECT position, role, content, completion_json, incomplete FROM messages
+                SELECT position, role, content, completion_json, incomplete, version FROM messages
                 WHERE conversation_id = $id ORDER BY position
                 """;
             command.Parameters.AddWithValue("$id", Key(id));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
+                var position = reader.GetInt32(0);
                 messages.Add(new ConversationMessage(
-                    reader.GetInt32(0),
+                    position,
                     reader.GetString(1),
                     reader.GetString(2),
-                    reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(3), Json),
-                    reader.GetBoolean(4)));
+                    ReadCompletion(reader, 3),
+                    reader.GetBoolean(4))
+                {
+                    Version = reader.GetInt32(5),
+                    OtherVersions = others.GetValueOrDefault(position) ?? [],
+                });
             }
         }
 
@@ -148,7 +209,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
     {
         var updated = await ExecuteAsync(
             """
-            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, updated_at = $now
+            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, updated_at = $now
             WHERE id = $id
             """,
             command =>
@@ -171,14 +232,15 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             {
                 upsert.Transaction = transaction;
                 upsert.CommandText = """
-                    INSERT INTO messages (conversation_id, position, role, content, completion_json, incomplete)
-                    VALUES ($id, $position, $role, $content, $completion, $incomplete)
+                    INSERT INTO messages (conversation_id, position, role, content, completion_json, incomplete, version)
+                    VALUES ($id, $position, $role, $content, $completion, $incomplete, $version)
                     ON CONFLICT (conversation_id, position) DO UPDATE
-                    SET role = $role, content = $content, completion_json = $completion, incomplete = $incomplete
+                    SET role = $role, content = $content, completion_json = $completion, incomplete = $incomplete, version = $version
                     """;
                 upsert.Parameters.AddWithValue("$id", Key(conversationId));
                 upsert.Parameters.AddWithValue("$position", message.Position);
                 upsert.Parameters.AddWithValue("$role", message.Role);
+                upsert.Parameters.AddWithValue("$version", message.Version);
                 AddAnswer(upsert, message.Content, message.Completion, message.Incomplete);
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -221,11 +283,61 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Removes the messages from <paramref name="position"/> on, e.g. an answer about to be regenerated.</summary>
+    /// <summary>
+    /// Keeps the answer saved at <paramref name="position"/> as another version, before a new answer to the same
+    /// question is saved there (with a higher <see cref="ConversationMessage.Version"/>).
+    /// </summary>
+    public async Task KeepAsOtherVersionAsync(Guid conversationId, int position, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            """
+            INSERT OR REPLACE INTO answer_versions (conversation_id, position, version, content, completion_json)
+            SELECT conversation_id, position, version, content, completion_json FROM messages
+            WHERE conversation_id = $id AND position = $position AND role = 'assistant'
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(conversationId));
+                command.Parameters.AddWithValue("$position", position);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Shows another version of the answer at <paramref name="position"/>: the one shown so far becomes another version
+    /// and <paramref name="version"/> takes its place, in one transaction. False when there is no such version.
+    /// </summary>
+    public async Task<bool> ShowVersionAsync(Guid conversationId, int position, int version, CancellationToken cancellationToken = default)
+    {
+        var changed = await ExecuteAsync(
+            """
+            INSERT OR REPLACE INTO answer_versions (conversation_id, position, version, content, completion_json)
+            SELECT conversation_id, position, version, content, completion_json FROM messages
+            WHERE conversation_id = $id AND position = $position AND version <> $version
+              AND EXISTS (SELECT 1 FROM answer_versions WHERE conversation_id = $id AND position = $position AND version = $version);
+            UPDATE messages SET
+                content = (SELECT content FROM answer_versions WHERE conversation_id = $id AND position = $position AND version = $version),
+                completion_json = (SELECT completion_json FROM answer_versions WHERE conversation_id = $id AND position = $position AND version = $version),
+                incomplete = 0,
+                version = $version
+            WHERE conversation_id = $id AND position = $position AND version <> $version
+              AND EXISTS (SELECT 1 FROM answer_versions WHERE conversation_id = $id AND position = $position AND version = $version);
+            DELETE FROM answer_versions WHERE conversation_id = $id AND position = $position AND version = $version
+              AND EXISTS (SELECT 1 FROM messages WHERE conversation_id = $id AND position = $position AND version = $version);
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", Key(conversationId));
+                command.Parameters.AddWithValue("$position", position);
+                command.Parameters.AddWithValue("$version", version);
+            },
+            cancellationToken);
+        return NotifyIf(changed > 0);
+    }
+
+    /// <summary>Removes the messages (and their other versions) from <paramref name="position"/> on.</summary>
     public async Task RemoveMessagesFromAsync(Guid conversationId, int position, CancellationToken cancellationToken = default)
     {
         var removed = await ExecuteAsync(
-            "DELETE FROM messages WHERE conversation_id = $id AND position >= $position",
+            "DELETE FROM answer_versions WHERE conversation_id = $id AND position >= $position; DELETE FROM messages WHERE conversation_id = $id AND position >= $position",
             command =>
             {
                 command.Parameters.AddWithValue("$id", Key(conversationId));
@@ -246,7 +358,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
     }
 
     private const string SelectConversation =
-        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path FROM conversations";
+        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed FROM conversations";
 
     private static Conversation ReadConversation(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),
@@ -255,8 +367,12 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
         new ConversationSettings(
             reader.GetString(4),
-            JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? new SamplingSettings(),
-            reader.IsDBNull(6) ? null : reader.GetString(6)));
+            JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? ConversationSettings.ChatSampling,
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.GetBoolean(7)));
+
+    private static GenerationCompletion? ReadCompletion(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(ordinal), Json);
 
     private async Task<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
@@ -299,6 +415,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         command.Parameters.AddWithValue("$system", settings.SystemPrompt);
         command.Parameters.AddWithValue("$sampling", JsonSerializer.Serialize(settings.Sampling, Json));
         command.Parameters.AddWithValue("$model", (object?)settings.ModelPath ?? DBNull.Value);
+        command.Parameters.AddWithValue("$fixedSeed", settings.FixedSeed);
     }
 
     private static void AddAnswer(SqliteCommand command, string content, GenerationCompletion? completion, bool incomplete)

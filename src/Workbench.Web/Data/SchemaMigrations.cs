@@ -80,5 +80,20 @@ internal static class SchemaMigrations
         ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'local';
         CREATE INDEX conversations_by_owner ON conversations (owner, updated_at DESC);
         """,
+
+        // 6: regenerated answers keep the earlier ones (the messages row holds the version shown, the others wait here);
+        //    a conversation may keep one seed for every answer instead of a random one each.
+        """
+        ALTER TABLE messages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE answer_versions (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            version         INTEGER NOT NULL,
+            content         TEXT NOT NULL,
+            completion_json TEXT,
+            PRIMARY KEY (conversation_id, position, version)
+        );
+        ALTER TABLE conversations ADD COLUMN fixed_seed INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -58,6 +58,9 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
         services.AddHostedService<HardwareRefreshOnModelRootChange>();
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>("workers");
+        // The check logs a change of state once; the framework would log a warning on every degraded probe.
+        services.TryAddSingleton<HealthStateLog>();
+        services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error));
         return services;
     }
 
@@ -115,6 +118,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddMudServices();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<IChatBackend, WorkerChatBackend>();
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         services.TryAddScoped<ChatSession>();
         return services;
     }

@@ -7,14 +7,14 @@ public static class ByteFormat
 {
     private const double GiB = 1L << 30;
 
-    /// <summary>"15.6 GB", or "?" when unknown.</summary>
+    /// <summary>"15.6 GiB" (binary units, labelled as such), or "?" when unknown.</summary>
     public static string Gb(long? bytes) =>
-        bytes is { } b ? (b / GiB).ToString(b >= 100 * GiB ? "0" : "0.0", CultureInfo.InvariantCulture) + " GB" : "?";
+        bytes is { } b ? (b / GiB).ToString(b >= 100 * GiB ? "0" : "0.0", CultureInfo.InvariantCulture) + " GiB" : "?";
 
-    /// <summary>Bytes as gigabytes for a chart axis.</summary>
+    /// <summary>Bytes as gibibytes (GiB) for a chart axis.</summary>
     public static double ToGb(long bytes) => Math.Round(bytes / GiB, 2);
 
-    /// <summary>"3.2 / 24.0 GB".</summary>
+    /// <summary>"3.2 / 24.0 GiB".</summary>
     public static string UsedOfTotal(long? used, long? total) =>
         $"{(used is { } u ? (u / GiB).ToString("0.0", CultureInfo.InvariantCulture) : "?")} / {Gb(total)}";
 }

@@ -37,8 +37,16 @@ public sealed class TelemetryChartSet
         _ => 0,
     };
 
+    /// <summary>The worker's states drawn on the CPU chart, with the names the legend gives them.</summary>
+    public static IReadOnlyList<(WorkerActivity State, string Name)> ActivityStates { get; } =
+    [
+        (WorkerActivity.Loading, "Worker loading a model"),
+        (WorkerActivity.Prompt, "Worker reading a prompt"),
+        (WorkerActivity.Generating, "Worker generating"),
+    ];
+
     /// <summary>Name of the reference line: what the estimator says the loaded model takes.</summary>
-    public const string EstimateSeriesName = "Loaded model, estimated (GB)";
+    public const string EstimateSeriesName = "Loaded model, estimated (GiB)";
 
     /// <summary>
     /// Charts of <paramref name="samples"/>, oldest first; with <paramref name="activity"/>, the CPU chart also marks
@@ -58,13 +66,18 @@ public sealed class TelemetryChartSet
         var cpu = new List<ChartSeries<double>> { Series("CPU %", samples.Select(s => s.CpuUtilizationPercent ?? 0)) };
         if (activity is not null)
         {
-            cpu.Add(Series("Worker: load 50 · prompt 75 · generate 100", samples.Select(s => ActivityLevel(WorkerActivityLog.At(activity, s.Timestamp)))));
+            // One series per state, so the legend names states (not a made-up percent scale); each is drawn only while it lasts.
+            var states = samples.Select(s => WorkerActivityLog.At(activity, s.Timestamp)).ToList();
+            foreach (var (state, name) in ActivityStates)
+            {
+                cpu.Add(Series(name, states.Select(a => a == state ? ActivityLevel(a) : 0)));
+            }
         }
 
         var ram = new List<ChartSeries<double>>
         {
-            Series("RAM used (GB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-            Series("Worker RSS (GB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            Series("RAM used (GiB)", samples.Select(s => s.RamUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+            Series("Worker RSS (GiB)", samples.Select(s => s.WorkerResidentBytes is { } b ? ByteFormat.ToGb(b) : 0)),
         };
         if (reference is { RamBytes: > 0 })
         {
@@ -77,12 +90,12 @@ public sealed class TelemetryChartSet
             GpuTelemetry? Of(TelemetrySample s) => s.Gpus.FirstOrDefault(g => g.Index == gpu.Index);
             var memory = new List<ChartSeries<double>>
             {
-                Series("VRAM used (GB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
-                Series("VRAM total (GB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                Series("VRAM used (GiB)", samples.Select(s => Of(s)?.MemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)),
+                Series("VRAM total (GiB)", samples.Select(s => Of(s)?.MemoryTotalBytes is { } b ? ByteFormat.ToGb(b) : 0)),
             };
             if (samples.Any(s => Of(s)?.WorkerMemoryUsedBytes is not null))
             {
-                memory.Add(Series("Worker VRAM (GB)", samples.Select(s => Of(s)?.WorkerMemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)));
+                memory.Add(Series("Worker VRAM (GiB)", samples.Select(s => Of(s)?.WorkerMemoryUsedBytes is { } b ? ByteFormat.ToGb(b) : 0)));
             }
 
             if (reference?.GpuBytesByIndex.TryGetValue(gpu.Index, out var estimated) == true)

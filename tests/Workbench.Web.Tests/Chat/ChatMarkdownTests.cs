@@ -56,4 +56,21 @@ public sealed class ChatMarkdownTests
     {
         Assert.False(ChatMarkdown.IsSafeUrl("//evil.example/x"));
     }
+
+    [Fact]
+    public void A_table_is_wrapped_so_it_scrolls_inside_the_message()
+    {
+        var html = ChatMarkdown.ToHtml("| a | b |\n|---|---|\n| 1 | 2 |");
+
+        Assert.StartsWith("<div class=\"table-wrap\"><table>", html.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fence_language_that_is_not_a_plain_name_is_dropped()
+    {
+        var html = ChatMarkdown.ToHtml("```x\"onclick=\"alert(1)\nbody\n```");
+
+        Assert.DoesNotContain("onclick", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"code-lang\">code</span>", html, StringComparison.Ordinal);
+    }
 }

@@ -36,7 +36,11 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         Assert.Equal(
             [
                 new ConversationMessage(0, "user", "What is a good sourdough hydration for a beginner who bakes once a week?", null, false),
-                new ConversationMessage(1, "assistant", "About 70 %.", ScriptedChatBackend.Completed(20, 5), false),
+                new ConversationMessage(1, "assistant", "About 70 %.", ScriptedChatBackend.Completed(20, 5) with
+                {
+                    TokenLimit = SamplingLimits.MaxMaxTokens,
+                    Seed = _backend.Requests[0].Sampling.Seed,
+                }, false),
             ],
             saved.Messages);
     }
@@ -59,7 +63,8 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         await sending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(new ConversationMessage(1, "assistant", "", null, true), beforeASecond);
         Assert.Equal(new ConversationMessage(1, "assistant", "Once upon a time", null, true), afterASecond);
-        Assert.Equal(new ConversationMessage(1, "assistant", "Once upon a time", ScriptedChatBackend.Completed(4, 3), false), await SavedAnswerAsync());
+        var noted = ScriptedChatBackend.Completed(4, 3) with { TokenLimit = SamplingLimits.MaxMaxTokens, Seed = _backend.Requests[0].Sampling.Seed };
+        Assert.Equal(new ConversationMessage(1, "assistant", "Once upon a time", noted, false), await SavedAnswerAsync());
     }
 
     [Fact]
@@ -102,9 +107,52 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task Regenerate_replaces_the_last_answer_using_the_next_seed()
+    public async Task Regenerate_keeps_the_earlier_answer_as_another_version_that_survives_a_reopen()
     {
-        _session.Sampling = new SamplingSettings { Seed = 41 };
+        var sending = _session.SendAsync("Name a cat");
+        _backend.Send("Tom");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await sending;
+
+        var regenerating = _session.RegenerateAsync();
+        _backend.Send("Felix");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await regenerating.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var answer = _session.Messages[^1];
+        Assert.Equal(("Felix", 2, 2), (answer.Text, answer.VersionNumber, answer.VersionCount));
+        await _session.ShowVersionAsync(answer, -1);
+        Assert.Equal(("Tom", 1, 2), (answer.Text, answer.VersionNumber, answer.VersionCount));
+
+        var reopened = NewSession(_store);
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+        var shown = reopened.Messages[^1];
+        Assert.Equal(("Tom", 1, 2), (shown.Text, shown.VersionNumber, shown.VersionCount));
+        Assert.Equal("Felix", shown.Neighbour(1)?.Content);
+        // The next turn builds on the answer shown.
+        Assert.Equal(["Name a cat", "Tom"], reopened.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Each_answer_gets_its_own_random_seed_which_is_shown_with_it()
+    {
+        var sending = _session.SendAsync("Name a cat");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await sending;
+        var regenerating = _session.RegenerateAsync();
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await regenerating.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var seeds = _backend.Requests.Select(r => r.Sampling.Seed).ToList();
+        Assert.NotEqual(seeds[0], seeds[1]);
+        Assert.Equal(seeds[1], _session.Messages[^1].Completion?.Seed);
+        Assert.Equal(seeds[0], _session.Messages[^1].OtherVersions.Single().Completion?.Seed);
+    }
+
+    [Fact]
+    public async Task With_a_fixed_seed_regenerate_uses_the_next_seed_and_keeps_it()
+    {
+        await _session.ApplySettingsAsync(_session.Settings with { FixedSeed = true, Sampling = new SamplingSettings { Seed = 41 } });
         var sending = _session.SendAsync("Name a cat");
         _backend.Send("Tom");
         _backend.End(ScriptedChatBackend.Completed(3, 1));
@@ -151,6 +199,21 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         Assert.Equal(GenerationOutcome.Failed, saved.Completion?.Outcome);
         Assert.Contains("No worker", saved.Completion!.Error, StringComparison.Ordinal);
         Assert.True(saved.Incomplete);
+    }
+
+    [Fact]
+    public async Task A_failed_load_is_explained_once_in_the_answer_with_advice_and_not_again_as_a_notice()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        _backend.LoadError = "llama.cpp could not load bad.gguf: key not found in model: tokenizer.ggml.model";
+        _session.ModelPath = "/models/bad.gguf";
+
+        await _session.SendAsync("Hello?").WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(_session.Notice);
+        var error = _session.Messages[^1].Completion?.Error;
+        Assert.StartsWith(_backend.LoadError, error, StringComparison.Ordinal);
+        Assert.Contains("Try another GGUF", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,58 @@ public sealed class ConversationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_answer_kept_as_another_version_can_be_shown_again_and_the_shown_one_is_kept_in_turn()
+    {
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "versions", Settings);
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "Name a cat", null, false));
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Tom", ScriptedChatBackend.Completed(3, 1), false));
+        await _store.KeepAsOtherVersionAsync(conversation.Id, 1);
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Felix", ScriptedChatBackend.Completed(3, 1), false) { Version = 1 });
+
+        var afterRegenerate = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages[1];
+        var shown = await _store.ShowVersionAsync(conversation.Id, 1, 0);
+        var afterPaging = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages[1];
+
+        Assert.Equal(("Felix", 1), (afterRegenerate.Content, afterRegenerate.Version));
+        Assert.Equal([new AnswerVersion(0, "Tom", ScriptedChatBackend.Completed(3, 1))], afterRegenerate.OtherVersions);
+        Assert.True(shown);
+        Assert.Equal(("Tom", 0), (afterPaging.Content, afterPaging.Version));
+        Assert.Equal([new AnswerVersion(1, "Felix", ScriptedChatBackend.Completed(3, 1))], afterPaging.OtherVersions);
+        Assert.False(await _store.ShowVersionAsync(conversation.Id, 1, 7));
+    }
+
+    [Fact]
+    public async Task Search_finds_conversations_by_title_or_message_text_and_treats_wildcards_as_text()
+    {
+        var bread = await _store.CreateAsync(ConversationCaller.LocalOwner, "Bread", Settings);
+        await _store.SaveMessageAsync(bread.Id, new ConversationMessage(0, "user", "Hydration at 70% for sourdough?", null, false));
+        await _store.CreateAsync(ConversationCaller.LocalOwner, "Bikes", Settings);
+
+        var bySourdough = await _store.SearchAsync(ConversationCaller.LocalOwner, "SOURDOUGH");
+        var byTitle = await _store.SearchAsync(ConversationCaller.LocalOwner, "bik");
+        var byPercent = await _store.SearchAsync(ConversationCaller.LocalOwner, "70%");
+        var wildcardOnly = await _store.SearchAsync(ConversationCaller.LocalOwner, "%");
+        var everything = await _store.SearchAsync(ConversationCaller.LocalOwner, "  ");
+
+        Assert.Equal(["Bread"], bySourdough.Select(c => c.Title));
+        Assert.Equal(["Bikes"], byTitle.Select(c => c.Title));
+        Assert.Equal(["Bread"], byPercent.Select(c => c.Title));
+        Assert.Equal(["Bread"], wildcardOnly.Select(c => c.Title));
+        Assert.Equal(2, everything.Count);
+    }
+
+    [Fact]
+    public async Task A_fixed_seed_choice_is_kept_with_the_conversation()
+    {
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "seed", Settings);
+        await _store.UpdateSettingsAsync(conversation.Id, Settings with { FixedSeed = true });
+
+        var saved = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Conversation.Settings;
+
+        Assert.True(saved.FixedSeed);
+    }
+
+    [Fact]
     public async Task A_streaming_answer_is_updated_in_place_from_partial_to_final()
     {
         var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "stream", Settings);

@@ -32,8 +32,22 @@ public sealed class ChatControlsTests : IAsyncLifetime
         var labels = panel.FindComponents<MudNumericField<float>>().Select(f => f.Instance.Label)
             .Concat(panel.FindComponents<MudNumericField<int>>().Select(f => f.Instance.Label))
             .Concat(panel.FindComponents<MudNumericField<uint>>().Select(f => f.Instance.Label));
-        Assert.Equal(["Temperature", "Top-p", "Min-p", "Repeat penalty", "Top-k", "Max tokens", "Seed"], labels);
+        Assert.Equal(["Temperature", "Top-p", "Min-p", "Repeat penalty", "Top-k", "Max tokens"], labels);
         Assert.Equal(SamplingLimits.MaxTemperature, panel.FindComponents<MudNumericField<float>>()[0].Instance.Max);
+        Assert.Contains("until the window is full", panel.Find("[data-testid=chat-settings]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fixed_seed_shows_the_seed_field_and_random_seeds_say_so()
+    {
+        var random = _context.Render<ChatSettingsPanel>(p => p.Add(c => c.Settings, ConversationSettings.Default));
+        random.Find("[data-testid=chat-settings-toggle]").Click();
+        Assert.Empty(random.FindComponents<MudNumericField<uint>>());
+        Assert.Contains("random seed for each answer", random.Markup, StringComparison.Ordinal);
+
+        var fixedSeed = _context.Render<ChatSettingsPanel>(p => p.Add(c => c.Settings, ConversationSettings.Default with { FixedSeed = true }));
+        fixedSeed.Find("[data-testid=chat-settings-toggle]").Click();
+        Assert.Equal("Seed", fixedSeed.FindComponent<MudNumericField<uint>>().Instance.Label);
     }
 
     [Fact]

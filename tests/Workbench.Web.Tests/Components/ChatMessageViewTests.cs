@@ -30,6 +30,63 @@ public sealed class ChatMessageViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_answer_that_reached_its_token_limit_says_so_with_its_seed()
+    {
+        var message = new ChatMessage("assistant");
+        message.Append(new GenerationChunk("Once upon", 2));
+        message.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Completed, null, 5, 256, 20, 1020)));
+        message.NoteRequest(new SamplingSettings { MaxTokens = 256, Seed = 1234 });
+
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message));
+
+        Assert.Contains("stopped at 256 tokens", view.Find("[data-testid=chat-token-limit]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("seed 1234", view.Find("[data-testid=chat-seed]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_answer_that_ended_by_itself_has_no_token_limit_label()
+    {
+        var message = new ChatMessage("assistant");
+        message.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Completed, null, 5, 12, 20, 1020)));
+        message.NoteRequest(new SamplingSettings { MaxTokens = 256 });
+
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message));
+
+        Assert.Empty(view.FindAll("[data-testid=chat-token-limit]"));
+    }
+
+    [Fact]
+    public void A_regenerated_answer_pages_between_its_versions()
+    {
+        var first = new ChatMessage("assistant", "Tom");
+        first.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Completed, null, 5, 1, 20, 30)));
+        var second = first.NextVersion();
+        second.Append(new GenerationChunk("Felix", 1));
+        second.Append(GenerationChunk.Final(new GenerationCompletion(GenerationOutcome.Completed, null, 5, 1, 20, 30)));
+        var steps = new List<int>();
+
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, second).Add(v => v.Page, (int step) => steps.Add(step)));
+
+        Assert.Equal("Answer 2 of 2", view.Find("[data-testid=chat-version]").TextContent.Trim());
+        Assert.True(view.Find("[data-testid=chat-version-next]").HasAttribute("disabled"));
+        view.Find("[data-testid=chat-version-previous]").Click();
+        Assert.Equal([-1], steps);
+    }
+
+    [Fact]
+    public void A_code_block_has_a_copy_button_and_its_language()
+    {
+        var message = new ChatMessage("user", "```python\nprint('hi')  # greet\n```");
+
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message));
+
+        Assert.Equal("Copy", view.Find(".code-block [data-testid=code-copy]").TextContent);
+        Assert.Equal("python", view.Find(".code-block .code-lang").TextContent);
+        Assert.Equal("print('hi')  # greet", view.Find(".code-block pre").TextContent);
+        Assert.Equal("# greet", view.Find(".code-block .tok-c").TextContent);
+    }
+
+    [Fact]
     public void A_finished_answer_shows_tokens_and_speed()
     {
         var message = new ChatMessage("assistant");

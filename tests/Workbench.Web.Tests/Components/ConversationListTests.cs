@@ -137,6 +137,39 @@ public sealed class ConversationListTests : IAsyncLifetime
         Assert.Equal(3, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
     }
 
+    [Fact]
+    public async Task Searching_shows_only_the_conversations_that_mention_the_text_and_says_when_none_does()
+    {
+        await _store.SaveMessageAsync(_older.Id, new ConversationMessage(0, "user", "How long should sourdough proof?", null, false));
+        var list = Render(current: null);
+
+        await SearchAsync(list, "sourdough");
+        list.WaitForAssertion(() => Assert.Equal(["Bread"], list.FindAll("[data-testid=conversation-link]").Select(l => l.TextContent.Trim())), Wait);
+
+        await SearchAsync(list, "volcano");
+        list.WaitForAssertion(() => Assert.Contains("No conversation mentions “volcano”", list.Find("[data-testid=conversation-empty]").TextContent, StringComparison.Ordinal), Wait);
+    }
+
+    [Fact]
+    public async Task Enter_saves_a_rename()
+    {
+        var list = Render(current: null);
+
+        list.FindAll("[data-testid=conversation-rename]")[1].Click();
+        await TypeTitleAsync(list, "Rye notes");
+        list.Find("input[data-testid=conversation-title-input], [data-testid=conversation-title-input] input").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        list.WaitForAssertion(() => Assert.Empty(list.FindAll("[data-testid=conversation-title-input]")), Wait);
+        Assert.Equal("Rye notes", (await _store.GetAsync(ConversationCaller.LocalOwner, _older.Id))!.Conversation.Title);
+    }
+
+    private static Task SearchAsync(IRenderedComponent<ConversationList> list, string text)
+    {
+        var field = list.FindComponents<MudTextField<string>>()
+            .Single(f => f.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == "conversation-search");
+        return list.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(text));
+    }
+
     private IRenderedComponent<ConversationList> Render(Guid? current)
     {
         var list = _context.Render<ConversationList>(p => p.Add(c => c.CurrentId, current));
@@ -146,7 +179,8 @@ public sealed class ConversationListTests : IAsyncLifetime
 
     private static Task TypeTitleAsync(IRenderedComponent<ConversationList> list, string title)
     {
-        var field = list.FindComponent<MudTextField<string>>();
+        var field = list.FindComponents<MudTextField<string>>()
+            .Single(f => f.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == "conversation-title-input");
         return list.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(title));
     }
 

@@ -40,23 +40,40 @@ public sealed class ShellTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_layout_starts_dark_and_the_toggle_offers_light()
+    public void A_dark_choice_stored_in_the_browser_starts_dark_and_the_toggle_offers_light()
     {
+        _context.JSInterop.SetupModule("./js/theme.js").Setup<string?>("get").SetResult("dark");
         var layout = RenderLayout();
 
-        var toggle = layout.Find("[data-testid=theme-toggle]");
+        layout.WaitForAssertion(() => Assert.Equal("true", layout.Find("[data-testid=theme-toggle]").GetAttribute("data-theme-ready")));
 
-        Assert.Equal("Switch to light theme", toggle.GetAttribute("aria-label"));
+        Assert.Equal("Switch to light theme", layout.Find("[data-testid=theme-toggle]").GetAttribute("aria-label"));
     }
 
     [Fact]
-    public void Clicking_the_theme_toggle_switches_to_light()
+    public void Without_a_stored_choice_the_system_preference_decides()
     {
+        // bUnit's loose JS answers "not dark" for MudBlazor's system-preference query, and nothing is stored.
         var layout = RenderLayout();
+
+        layout.WaitForAssertion(() => Assert.Equal("true", layout.Find("[data-testid=theme-toggle]").GetAttribute("data-theme-ready")));
+
+        Assert.Equal("Switch to dark theme", layout.Find("[data-testid=theme-toggle]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void Clicking_the_theme_toggle_switches_and_stores_the_choice()
+    {
+        var store = _context.JSInterop.SetupModule("./js/theme.js");
+        store.Setup<string?>("get").SetResult("dark");
+        store.SetupVoid("set", "light").SetVoidResult();
+        var layout = RenderLayout();
+        layout.WaitForAssertion(() => Assert.Equal("true", layout.Find("[data-testid=theme-toggle]").GetAttribute("data-theme-ready")));
 
         layout.Find("[data-testid=theme-toggle]").Click();
 
         Assert.Equal("Switch to dark theme", layout.Find("[data-testid=theme-toggle]").GetAttribute("aria-label"));
+        store.VerifyInvoke("set");
     }
 
     [Fact]

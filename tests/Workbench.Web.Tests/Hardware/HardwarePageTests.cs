@@ -107,8 +107,8 @@ public sealed class HardwarePageTests : IAsyncLifetime
         Assert.Equal("true", page.Find("[data-testid=isa-AVX2]").GetAttribute("data-present"));
         Assert.Equal("false", page.Find("[data-testid=isa-AVX-512]").GetAttribute("data-present"));
         Assert.Empty(page.FindAll("[data-testid=avx2-warning]"));
-        Assert.Contains("64.0 GB total", page.Find("[data-testid=ram-total]").TextContent, StringComparison.Ordinal);
-        Assert.Contains("100 GB free of 500 GB · Nvme", page.Find("[data-testid=disk]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("64.0 GiB total", page.Find("[data-testid=ram-total]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("100 GiB free of 500 GiB · Nvme", page.Find("[data-testid=disk]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Tier: Minimal", page.Find("[data-testid=tier-card]").TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.Find("[data-testid=tier-next]"));
     }
@@ -143,7 +143,7 @@ public sealed class HardwarePageTests : IAsyncLifetime
 
         var card = page.Find("[data-testid=gpu-card]");
         Assert.Contains("RTX 4090", card.TextContent, StringComparison.Ordinal);
-        Assert.Contains("2.0 / 24.0 GB", page.Find("[data-testid=gpu-vram]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("2.0 / 24.0 GiB", page.Find("[data-testid=gpu-vram]").TextContent, StringComparison.Ordinal);
         Assert.Contains("61 °C", card.TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=no-gpu-card]"));
         Assert.Contains("Tier: 34B", page.Find("[data-testid=tier-card]").TextContent, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class TelemetryChartSetTests
 
         Assert.DoesNotContain(charts.Ram, s => s.Name == TelemetryChartSet.EstimateSeriesName);
         Assert.DoesNotContain(charts.Gpus[0].Memory, s => s.Name == TelemetryChartSet.EstimateSeriesName);
-        Assert.DoesNotContain(charts.Gpus[0].Memory, s => s.Name == "Worker VRAM (GB)");
+        Assert.DoesNotContain(charts.Gpus[0].Memory, s => s.Name == "Worker VRAM (GiB)");
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class TelemetryChartSetTests
         var charts = TelemetryChartSet.From(Samples(workerVram: 11L << 29), reference: reference);
 
         var memory = charts.Gpus.Single().Memory;
-        Assert.Equal([5.5, 5.5, 5.5], memory.Single(s => s.Name == "Worker VRAM (GB)").Data.Values);
+        Assert.Equal([5.5, 5.5, 5.5], memory.Single(s => s.Name == "Worker VRAM (GiB)").Data.Values);
         Assert.Equal([6.0, 6.0, 6.0], memory.Single(s => s.Name == TelemetryChartSet.EstimateSeriesName).Data.Values);
     }
 

@@ -50,7 +50,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         strip.WaitForAssertion(() =>
         {
             Assert.Equal("CPU 42 %", strip.Find("[data-testid=strip-cpu]").TextContent.Trim());
-            Assert.Equal("RAM 4.0 / 16.0 GB", strip.Find("[data-testid=strip-ram]").TextContent.Trim());
+            Assert.Equal("RAM 4.0 / 16.0 GiB", strip.Find("[data-testid=strip-ram]").TextContent.Trim());
             Assert.Equal("no GPU", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
         }, TimeSpan.FromSeconds(10));
     }
@@ -63,7 +63,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
 
         var strip = _context.Render<TelemetryStrip>();
 
-        Assert.Equal("VRAM 3.0 / 24.0 GB", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
+        Assert.Equal("VRAM 3.0 / 24.0 GiB", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
     }
 
     [Fact]

@@ -74,7 +74,10 @@ public sealed class WorkerActivityLogTests
 
         var charts = TelemetryChartSet.From(samples, activity: log.Since("box", DateTimeOffset.MinValue));
 
-        Assert.Equal(2, charts.Cpu.Count);
-        Assert.Equal([0.0, 75.0, 100.0], charts.Cpu[1].Data.Values);
+        // One series per state, named for it: loading, prompt, generating.
+        Assert.Equal(["CPU %", "Worker loading a model", "Worker reading a prompt", "Worker generating"], charts.Cpu.Select(c => c.Name));
+        Assert.Equal([0.0, 0.0, 0.0], charts.Cpu[1].Data.Values);
+        Assert.Equal([0.0, 75.0, 0.0], charts.Cpu[2].Data.Values);
+        Assert.Equal([0.0, 0.0, 100.0], charts.Cpu[3].Data.Values);
     }
 }

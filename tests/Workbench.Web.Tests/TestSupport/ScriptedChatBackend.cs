@@ -42,8 +42,11 @@ public sealed class ScriptedChatBackend : IChatBackend
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        return null;
+        return LoadError;
     }
+
+    /// <summary>What a load answers: null for success, or the reason it failed.</summary>
+    public string? LoadError { get; set; }
 
     /// <summary>Every load asked for, with its context.</summary>
     public List<(string Path, int? ContextSize)> Loads { get; } = [];

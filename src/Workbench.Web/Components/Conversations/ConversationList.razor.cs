@@ -12,6 +12,7 @@ public sealed partial class ConversationList : IDisposable
     private string? _titleDraft;
     private string? _renameProblem;
     private Guid? _confirmingDelete;
+    private string? _query;
 
     [Inject] public required ConversationStore Store { get; init; }
 
@@ -32,6 +33,26 @@ public sealed partial class ConversationList : IDisposable
         _conversations = await Store.ListAsync(await CallerAsync());
     }
 
+    /// <summary>Shows only the conversations whose title or messages contain <paramref name="query"/>.</summary>
+    private async Task SearchAsync(string? query)
+    {
+        _query = query;
+        _conversations = await Store.SearchAsync(await CallerAsync(), _query);
+    }
+
+    /// <summary>Enter saves the new title, Esc leaves it as it was.</summary>
+    private async Task OnTitleKeyDownAsync(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter")
+        {
+            await SaveTitleAsync();
+        }
+        else if (e.Key == "Escape")
+        {
+            CancelEdits();
+        }
+    }
+
     // Read at each action, so a session that ended meanwhile sees nothing.
     private async Task<ConversationCaller> CallerAsync() => ConversationCaller.From(await Auth.CallerState.UserAsync(Authentication));
 
@@ -39,7 +60,7 @@ public sealed partial class ConversationList : IDisposable
 
     private void OnStoreChanged() => _ = InvokeAsync(async () =>
     {
-        _conversations = await Store.ListAsync(await CallerAsync());
+        _conversations = await Store.SearchAsync(await CallerAsync(), _query);
         StateHasChanged();
     });
 

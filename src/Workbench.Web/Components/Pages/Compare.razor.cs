@@ -185,6 +185,20 @@ public sealed partial class Compare : IDisposable
         Correction = _applyMeasured ? _measured?.Correction : null,
     };
 
+    /// <summary>The context a phone shows: the selected cell's.</summary>
+    private int ChosenContext => _selected?.Cell.ContextLength ?? (_contexts.Count > 0 ? _contexts[0] : 0);
+
+    private string ContextClass(int context) => context == ChosenContext ? "ctx-col ctx-chosen" : "ctx-col";
+
+    /// <summary>Selects the same quantization at <paramref name="context"/>.</summary>
+    private void ChooseContext(int context)
+    {
+        if (_selected is { } selected && selected.Row.Cells.FirstOrDefault(c => c.ContextLength == context) is { } cell)
+        {
+            Select(selected.Row, cell);
+        }
+    }
+
     private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
 
     /// <summary>One series per part; the bar's two stacks are what the GPU(s) and the RAM hold, in GiB.</summary>
