@@ -80,12 +80,15 @@ public sealed record GenerationCompletion(
             : 0;
 
     /// <summary>The token limit the answer was asked with (set by the chat that asked; null when unknown).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TokenLimit { get; init; }
 
     /// <summary>The seed the answer was sampled with (set by the chat that asked; null when unknown).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public uint? Seed { get; init; }
 
     /// <summary>The answer ended because it reached <see cref="TokenLimit"/>, not at its natural end or the window's.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool StoppedAtTokenLimit =>
         Outcome == GenerationOutcome.Completed && !StoppedAtContextEnd && TokenLimit is { } limit && GeneratedTokens >= limit;
 
