@@ -48,7 +48,7 @@ public static class ComputeBufferSize
             }
 
             maxKv = Math.Max(maxKv, model.KeyValuesPerToken(layer) + model.ValueValuesPerToken(layer));
-            maxScores = Math.Max(maxScores, (long)model.HeadCountPerLayer[layer] * shape.CellsFor(model, layer));
+            maxScores = Math.Max(maxScores, (long)model.HeadCountPerLayer[layer] * shape.StreamCellsFor(model, layer));
         }
 
         var attention = masks + ub * FloatBytes * ((5 - movedRow) * model.EmbeddingLength + maxKv + (settings.FlashAttention ? 0 : maxScores));
@@ -107,6 +107,6 @@ public static class ComputeBufferSize
         var flags = model.SlidingWindowLayers;
         var anyWindow = model.SlidingWindow > 0 && flags is not null && flags.Contains(true);
         var anyFull = !anyWindow || flags!.Contains(false);
-        return (anyFull ? shape.ContextCells : 0L) + (anyWindow ? shape.SlidingWindowCells : 0L);
+        return (anyFull ? shape.StreamContextCells : 0L) + (anyWindow ? shape.StreamSlidingWindowCells : 0L);
     }
 }

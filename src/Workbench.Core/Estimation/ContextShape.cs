@@ -50,5 +50,18 @@ public sealed record ContextShape(int RequestedContext, int ContextCells, int Sl
         return model.IsSlidingWindowLayer(layer) ? SlidingWindowCells : ContextCells;
     }
 
+    /// <summary>
+    /// KV cells one sequence's attention reads in a layer: llama.cpp keeps one KV stream per sequence (its default,
+    /// non-unified cache), so each sequence attends over its own share, and the masks and scores of the compute graph
+    /// are sized by that share, not by the whole cache.
+    /// </summary>
+    public int StreamCellsFor(EstimationModel model, int layer) => CellsFor(model, layer) / Math.Max(1, Sequences);
+
+    /// <summary>Full-attention cells per sequence.</summary>
+    public int StreamContextCells => ContextCells / Math.Max(1, Sequences);
+
+    /// <summary>Sliding-window cells per sequence.</summary>
+    public int StreamSlidingWindowCells => SlidingWindowCells / Math.Max(1, Sequences);
+
     private static int Pad(int cells) => checked((cells + CellPadding - 1) / CellPadding * CellPadding);
 }

@@ -172,6 +172,31 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         Assert.True(Math.Abs(corrected) <= Math.Max(Math.Abs(raw), 0.015) && Math.Abs(corrected) <= 0.03, $"corrected {corrected:P2} vs formulas {raw:P2}");
     }
 
+    [Theory]
+    [InlineData("gqa-8-layers", 2048, 4, true)]
+    [InlineData("gqa-8-layers", 2048, 4, false)]
+    [InlineData("wide", 1024, 2, false)]
+    [InlineData("mqa-small", 4096, 8, true)]
+    public void Parallel_sequences_estimate_matches_what_llama_cpp_allocates(string model, int contextPerSequence, int sequences, bool flashAttention)
+    {
+        var (path, estimationModel) = fixture.Get(model);
+        var reported = LoadAndCapture(path, contextPerSequence * sequences, 512, flashAttention, KvCacheType.F16, KvCacheType.F16, sequences);
+        var settings = new RunSettings { ContextLength = contextPerSequence * sequences, ParallelSequences = sequences, FlashAttention = flashAttention };
+        var estimate = MemoryEstimator.Estimate(estimationModel, settings, []);
+        var reportedTotal = reported.Model + reported.Kv + reported.Output + reported.Compute;
+
+        Compare("KV", estimate.KvCacheCpuBytes, reported.Kv);
+        Compare("output", estimate.OutputBufferBytes, reported.Output);
+        var compute = Compare("compute", estimate.ComputeCpuBytes, reported.Compute);
+        var total = Compare("total", estimate.TotalRamBytes, reportedTotal);
+
+        // One KV stream per sequence: the cache is the same N windows, each sequence's attention sees only its own.
+        Assert.InRange(Math.Abs(estimate.KvCacheCpuBytes - reported.Kv), 0, 0.011 * ByteSize.MiB);
+        Assert.InRange(Math.Abs(estimate.OutputBufferBytes - reported.Output), 0, 0.006 * ByteSize.MiB * sequences);
+        Assert.True(Math.Abs(total) <= 0.03 || Math.Abs(estimate.TotalRamBytes - reportedTotal) <= ByteSize.MiB,
+            $"total off by {total:P2} ({(estimate.TotalRamBytes - reportedTotal) / ByteSize.MiB:F2} MiB); compute {compute:P2}");
+    }
+
     private double Compare(string part, long estimated, double reported)
     {
         var error = reported > 0 ? (estimated - reported) / reported : 0;
@@ -180,7 +205,7 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
         return error;
     }
 
-    private static Reported LoadAndCapture(string path, int context, int microBatch, bool flashAttention, KvCacheType keyType, KvCacheType valueType)
+    private static Reported LoadAndCapture(string path, int context, int microBatch, bool flashAttention, KvCacheType keyType, KvCacheType valueType, int sequences = 1)
     {
         var lines = new ConcurrentQueue<string>();
         NativeLogConfig.llama_log_set((_, message) => lines.Enqueue(message));
@@ -195,6 +220,9 @@ public sealed partial class EstimatorAccuracyTests(AccuracyModelFixture fixture,
                 GpuLayerCount = 0,
                 TypeK = (GGMLType)keyType.ToGgmlType(),
                 TypeV = (GGMLType)valueType.ToGgmlType(),
+                // As the worker loads for parallel answers: one KV stream per sequence.
+                SeqMax = (uint)sequences,
+                KVUnified = false,
             };
             using var weights = LLamaWeights.LoadFromFile(parameters);
             using var llamaContext = weights.CreateContext(parameters);
