@@ -70,6 +70,9 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await toggle.ClickAsync();
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
         await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to dark theme");
+        // The choice reaches the browser's storage through the circuit after the click: reload only once it is there.
+        await page.WaitForFunctionAsync("() => localStorage.getItem('workbench.theme') === 'light'");
         await page.ReloadAsync();
         await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
