@@ -186,19 +186,13 @@ internal static class OllamaGeneration
         var updates = started.ReadAllAsync();
         if (!stream)
         {
-            var text = new StringBuilder();
-            ApiGenerationResult? result = null;
-            await foreach (var update in updates)
-            {
-                text.Append(update.Text);
-                result = update.Result ?? result;
-            }
+            var (text, result) = await WholeAnswer.ReadAsync(updates);
 
             return result!.Finish switch
             {
                 ApiFinishReason.Failed => OllamaEndpoints.Error(result.ToRefusal(promptField)),
                 ApiFinishReason.Cancelled => Results.Empty,
-                _ => TypedResults.Json(shape(text.ToString(), result), type),
+                _ => TypedResults.Json(shape(text, result), type),
             };
         }
 

@@ -56,13 +56,7 @@ internal static class OpenAiChatCompletions
 
     private static async Task<IResult> WholeAsync(Answer answer, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var text = new StringBuilder();
-        ApiGenerationResult? result = null;
-        await foreach (var update in updates)
-        {
-            text.Append(update.Text);
-            result = update.Result ?? result;
-        }
+        var (text, result) = await WholeAnswer.ReadAsync(updates);
 
         return result!.Finish switch
         {
@@ -71,7 +65,7 @@ internal static class OpenAiChatCompletions
             _ => TypedResults.Json(
                 new ChatCompletion(
                     answer.Id, "chat.completion", answer.Created, answer.Model,
-                    [new ChatCompletionChoice(0, new AssistantMessage("assistant", text.ToString()), null, OpenAiRequestChecks.FinishReason(result.Finish))],
+                    [new ChatCompletionChoice(0, new AssistantMessage("assistant", text), null, OpenAiRequestChecks.FinishReason(result.Finish))],
                     CompletionUsage.Of(result.PromptTokens, result.CompletionTokens)),
                 OpenAiJsonContext.Default.ChatCompletion),
         };

@@ -56,19 +56,13 @@ internal static class OpenAiResponses
 
     private static async Task<IResult> WholeAsync(Answer answer, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var text = new StringBuilder();
-        ApiGenerationResult? result = null;
-        await foreach (var update in updates)
-        {
-            text.Append(update.Text);
-            result = update.Result ?? result;
-        }
+        var (text, result) = await WholeAnswer.ReadAsync(updates);
 
         return result!.Finish switch
         {
             ApiFinishReason.Failed => OpenAiEndpoints.Error(result.ToRefusal("input")),
             ApiFinishReason.Cancelled => Results.Empty,
-            _ => TypedResults.Json(answer.Response(result, text.ToString()), OpenAiJsonContext.Default.JsonObject),
+            _ => TypedResults.Json(answer.Response(result, text), OpenAiJsonContext.Default.JsonObject),
         };
     }
 

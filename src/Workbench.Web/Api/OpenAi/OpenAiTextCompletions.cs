@@ -66,13 +66,7 @@ internal static class OpenAiTextCompletions
 
     private static async Task<IResult> WholeAsync(string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var text = new StringBuilder(echoed);
-        ApiGenerationResult? result = null;
-        await foreach (var update in updates)
-        {
-            text.Append(update.Text);
-            result = update.Result ?? result;
-        }
+        var (text, result) = await WholeAnswer.ReadAsync(updates, echoed);
 
         return result!.Finish switch
         {
@@ -81,7 +75,7 @@ internal static class OpenAiTextCompletions
             _ => TypedResults.Json(
                 new TextCompletion(
                     id, "text_completion", created, model,
-                    [new TextCompletionChoice(text.ToString(), 0, null, OpenAiRequestChecks.FinishReason(result.Finish))],
+                    [new TextCompletionChoice(text, 0, null, OpenAiRequestChecks.FinishReason(result.Finish))],
                     CompletionUsage.Of(result.PromptTokens, result.CompletionTokens)),
                 OpenAiJsonContext.Default.TextCompletion),
         };
