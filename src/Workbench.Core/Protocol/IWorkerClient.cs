@@ -32,4 +32,7 @@ public interface IWorkerClient
 
     /// <summary>Reads the hardware again and reports it (the dashboard's model folders changed, so the disks to list did).</summary>
     Task RefreshHardware();
+
+    /// <summary>The owner retired this worker from the dashboard: it stops instead of reconnecting (<paramref name="reason"/> goes to its log).</summary>
+    Task Retire(string reason);
 }

@@ -6,13 +6,19 @@ using Workbench.Web.Workers;
 
 namespace Workbench.Web.Api;
 
-/// <summary>The fleet's JSON API: <c>GET /workbench/v1/workers</c> and <c>POST /workbench/v1/models/{id}/load</c>.</summary>
+/// <summary>
+/// The fleet's JSON API: <c>GET /workbench/v1/workers</c>, <c>POST /workbench/v1/models/{id}/load</c>, and the owner's
+/// choices: name (<c>PATCH …/workers/{id}</c>), retire (<c>POST …/workers/{id}/retire</c>, undone by
+/// <c>DELETE …/workers/retired/{name}</c>) and pins (<c>PUT/DELETE …/models/{id}/pin</c>).
+/// </summary>
 public static class WorkerEndpoints
 {
     /// <summary>One connected worker: what it is, what it has and what it holds.</summary>
     public sealed record WorkerEntry(
         string Id,
+        string Name,
         string HostName,
+        bool Local,
         string Version,
         string Backend,
         IReadOnlyList<WorkerGpu> Gpus,
@@ -21,7 +27,8 @@ public static class WorkerEndpoints
         IReadOnlyList<WorkerModel> ResidentModels,
         int SlotsInUse,
         int Slots,
-        string State);
+        string State,
+        IReadOnlyList<string> PinnedModels);
 
     /// <summary>A GPU with its free and total VRAM.</summary>
     public sealed record WorkerGpu(string Name, long? FreeBytes, long? TotalBytes);
@@ -31,6 +38,15 @@ public static class WorkerEndpoints
 
     /// <summary>What <c>POST /workbench/v1/models/{id}/load</c> takes; everything optional.</summary>
     public sealed record LoadRequest(string? WorkerId, int? Context, int? GpuLayers);
+
+    /// <summary>What <c>PATCH /workbench/v1/workers/{id}</c> takes: the machine's new name (blank: the name it reports).</summary>
+    public sealed record RenameRequest(string? Name);
+
+    /// <summary>What <c>PUT /workbench/v1/models/{id}/pin</c> takes: the worker (connection id, worker id or machine name).</summary>
+    public sealed record PinRequest(string? WorkerId);
+
+    /// <summary>A model's pin.</summary>
+    public sealed record PinAnswer(string ModelId, string HostName);
 
     /// <summary>Where the model went and why.</summary>
     public sealed record LoadAnswer(string ModelId, string WorkerId, string HostName, string Placement, int ContextPerSequence, int ParallelSequences, int GpuLayers, double LoadMilliseconds);
@@ -47,15 +63,99 @@ public static class WorkerEndpoints
             .WithName("LoadModel")
             .WithSummary("Loads a library model where the estimator places it (or on workerId), with optional context and gpuLayers; answers the worker and the reason.")
             .RequireAuthorization(Hosting.WorkbenchSecurityExtensions.OwnerPolicy);
+        var owner = endpoints.MapGroup("/workbench/v1")
+            .WithTags("Workers")
+            .RequireAuthorization(Hosting.WorkbenchSecurityExtensions.OwnerPolicy);
+        owner.MapPatch("/workers/{id}", RenameAsync)
+            .WithName("RenameWorker")
+            .WithSummary("Names a connected worker's machine (id: connection id, worker id or machine name); a blank name goes back to the one it reports.");
+        owner.MapPost("/workers/{id}/retire", RetireAsync)
+            .WithName("RetireWorker")
+            .WithSummary("Retires a machine: its worker is told to stop and is refused when it connects again. The local worker cannot be retired.");
+        owner.MapGet("/workers/retired", (FleetChoices choices) => choices.Retired.Order(StringComparer.Ordinal).ToList())
+            .WithName("ListRetiredWorkers")
+            .WithSummary("Machines retired from the dashboard.");
+        owner.MapDelete("/workers/retired/{name}", RestoreAsync)
+            .WithName("RestoreWorker")
+            .WithSummary("Lets a retired machine join again.");
+        owner.MapPut("/models/{id}/pin", PinAsync)
+            .WithName("PinModel")
+            .WithSummary("Pins a library model to a worker's machine: it is loaded there whenever that machine is connected.");
+        owner.MapDelete("/models/{id}/pin", UnpinAsync)
+            .WithName("UnpinModel")
+            .WithSummary("Removes a model's pin; placement goes back to the estimator.");
         return endpoints;
     }
 
-    private static List<WorkerEntry> ListWorkers(WorkerRegistry registry, ModelKeepAlive keepAlive, ClaimsPrincipal viewer)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RenameAsync(string id, RenameRequest? body, FleetAdministration fleet, CancellationToken cancellationToken)
+    {
+        if (body?.Name is { Length: > 64 })
+        {
+            return TypedResults.Problem("name must be 64 characters or fewer.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await fleet.NameAsync(id, body?.Name, cancellationToken) == FleetActionOutcome.Done
+            ? TypedResults.NoContent()
+            : NoWorker(id);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RetireAsync(string id, FleetAdministration fleet, CancellationToken cancellationToken) =>
+        await fleet.RetireAsync(id, cancellationToken) switch
+        {
+            FleetActionOutcome.Done => TypedResults.NoContent(),
+            FleetActionOutcome.LocalWorker => TypedResults.Problem(
+                "The local worker runs inside this dashboard and cannot be retired; set Workbench:Supervisor:StartLocalWorker to false to run without it.",
+                statusCode: StatusCodes.Status409Conflict),
+            _ => NoWorker(id),
+        };
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RestoreAsync(string name, FleetAdministration fleet, CancellationToken cancellationToken) =>
+        await fleet.RestoreAsync(name, cancellationToken) == FleetActionOutcome.Done
+            ? TypedResults.NoContent()
+            : TypedResults.Problem($"No retired machine is called '{name}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static async Task<Results<Ok<PinAnswer>, ProblemHttpResult>> PinAsync(
+        string id, PinRequest? body, LibraryIndex library, FleetAdministration fleet, FleetChoices choices, CancellationToken cancellationToken)
+    {
+        if (library.Find(id) is not { } model)
+        {
+            return TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (string.IsNullOrWhiteSpace(body?.WorkerId))
+        {
+            return TypedResults.Problem("workerId is required: a connected worker's id or machine name.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await fleet.PinAsync(model.PrimaryPath, body.WorkerId, cancellationToken) == FleetActionOutcome.Done
+            ? TypedResults.Ok(new PinAnswer(model.Id, choices.PinFor(model.PrimaryPath)!))
+            : NoWorker(body.WorkerId);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnpinAsync(string id, LibraryIndex library, FleetAdministration fleet, CancellationToken cancellationToken)
+    {
+        if (library.Find(id) is not { } model)
+        {
+            return TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return await fleet.UnpinAsync(model.PrimaryPath, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem($"The model '{id}' is not pinned.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static ProblemHttpResult NoWorker(string id) =>
+        TypedResults.Problem($"No connected worker has the id or name '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static List<WorkerEntry> ListWorkers(
+        WorkerRegistry registry, ModelKeepAlive keepAlive, FleetChoices choices, FleetAdministration fleet, ClaimsPrincipal viewer)
     {
         var owner = viewer.IsInRole(Security.AccessRoles.Owner);
         return [.. registry.Workers.Select(w => new WorkerEntry(
             w.ConnectionId,
+            choices.DisplayName(w.Registration.HostName),
             w.Registration.HostName,
+            fleet.IsLocal(w),
             w.Registration.Version,
             w.Registration.Backend,
             [.. (w.Hardware?.Gpus ?? []).Select(g => new WorkerGpu(g.Name ?? $"GPU {g.Index}", g.MemoryFreeBytes, g.MemoryTotalBytes))],
@@ -66,7 +166,8 @@ public static class WorkerEndpoints
                 m.Load.Buffers?.TotalBytes, m.Load.Buffers?.GpuBytes, keepAlive.UnloadsAt(m)))],
             w.Generating,
             w.Resident.Sum(m => m.Slots),
-            w.Loading is not null ? "loading" : w.Generating > 0 ? "answering" : "idle"))];
+            w.Loading is not null ? "loading" : w.Generating > 0 ? "answering" : "idle",
+            [.. choices.Pins.Where(p => p.Value == w.Registration.HostName).Select(p => owner ? p.Key : Path.GetFileName(p.Key)).Order(StringComparer.Ordinal)]))];
     }
 
     private static async Task<Results<Ok<LoadAnswer>, ProblemHttpResult>> LoadAsync(

@@ -95,5 +95,20 @@ internal static class SchemaMigrations
         );
         ALTER TABLE conversations ADD COLUMN fixed_seed INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 7: the owner's choices about the fleet: a name for each machine, machines retired (refused when they
+        //    connect) and models pinned to one machine. Machines are known by the name their worker reports.
+        """
+        CREATE TABLE fleet_workers (
+            host_name  TEXT PRIMARY KEY,
+            label      TEXT,
+            retired_at TEXT
+        );
+        CREATE TABLE model_pins (
+            model_path TEXT PRIMARY KEY,
+            host_name  TEXT NOT NULL,
+            pinned_at  TEXT NOT NULL
+        );
+        """,
     ];
 }

@@ -15,7 +15,8 @@ public sealed class LoadPlanner(
     LibraryIndex library,
     EstimationModelSource source,
     LoadMeasurements measurements,
-    Microsoft.Extensions.Options.IOptionsMonitor<RuntimeOptions> runtime)
+    Microsoft.Extensions.Options.IOptionsMonitor<RuntimeOptions> runtime,
+    FleetChoices? fleet = null)
 {
     /// <summary>Parallel sequences when the setting leaves it open: llama-server's default.</summary>
     public const int DefaultParallelSequences = 4;
@@ -67,16 +68,27 @@ public sealed class LoadPlanner(
         var all = workers.Workers.Where(w => excluded?.Contains(w.ConnectionId) != true).ToList();
         if (workerId is not null)
         {
-            return all.FirstOrDefault(w => w.ConnectionId == workerId || w.Registration.WorkerId == workerId) is { } pinned
+            return all.FirstOrDefault(w => w.ConnectionId == workerId || w.Registration.WorkerId == workerId || w.Registration.HostName == workerId) is { } pinned
                 ? (pinned, $"on {pinned.Registration.HostName}: chosen by hand")
                 : null;
         }
 
+        var pin = fleet?.PinFor(modelPath);
+        if (pin is not null && all.FirstOrDefault(w => w.Registration.HostName == pin) is { } pinnedHere)
+        {
+            return (pinnedHere, $"on {pin}: pinned there by the owner");
+        }
+
         var context = ContextFor(modelPath, contextSize);
         var candidates = all.Select(w => Candidate(w, modelPath, context)).ToList();
-        return PlacementPlanner.Choose(candidates) is { } choice
-            ? (all.First(w => w.ConnectionId == choice.Worker.WorkerId), choice.Reason)
-            : null;
+        if (PlacementPlanner.Choose(candidates) is not { } choice)
+        {
+            return null;
+        }
+
+        // A pinned model whose machine is away still answers, and the reason says where it would have gone.
+        var reason = pin is null ? choice.Reason : $"{choice.Reason} (pinned to {pin}, which is not connected)";
+        return (all.First(w => w.ConnectionId == choice.Worker.WorkerId), reason);
     }
 
     private PlacementCandidate Candidate(ConnectedWorker worker, string modelPath, int context)

@@ -46,6 +46,9 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<WorkerRegistry>();
+        services.TryAddSingleton<FleetChoices>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetChoices>());
+        services.TryAddSingleton<FleetAdministration>();
         services.TryAddSingleton<WorkerTurns>();
         services.TryAddSingleton<ModelSlots>();
         services.TryAddSingleton<WorkerActivityLog>();

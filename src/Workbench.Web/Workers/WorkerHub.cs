@@ -10,7 +10,7 @@ namespace Workbench.Web.Workers;
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
 /// <remarks>Every report is cleaned by <see cref="WorkerReports"/> first: a worker is trusted to run models, not to size the dashboard's memory.</remarks>
 public sealed class WorkerHub(
-    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots, TimeProvider time) : Hub<IWorkerClient>
+    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots, FleetChoices fleet, TimeProvider time) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself; a connection is one host, so registering under a new name replaces the old one.</summary>
     public void Register(WorkerRegistration registration)
@@ -24,6 +24,12 @@ public sealed class WorkerHub(
         }
 
         var clean = WorkerReports.Clean(registration);
+        if (fleet.IsRetired(clean.HostName))
+        {
+            throw new HubException(
+                $"The owner retired the machine '{clean.HostName}' from this dashboard; restore it on the Settings page (Workers) to let it join again.");
+        }
+
         var previous = registry.Find(Context.ConnectionId)?.Registration.HostName;
         registry.Register(Context.ConnectionId, clean);
         if (clean.LoadedModelPath is not null)

@@ -10,7 +10,7 @@ internal static class WorkerLaunchCommand
     private const string WorkerAssemblyName = "Workbench.Worker.dll";
 
     /// <summary>The start info for a worker that connects to <paramref name="hubUrl"/> and watches this process.</summary>
-    public static ProcessStartInfo Create(WorkerSupervisorOptions options, Uri hubUrl, string secret)
+    public static ProcessStartInfo Create(WorkerSupervisorOptions options, Uri hubUrl, string secret, RuntimeOptions? runtime = null)
     {
         var assembly = ResolveWorkerAssembly(options);
         var start = new ProcessStartInfo(ResolveDotnetHost())
@@ -28,6 +28,17 @@ internal static class WorkerLaunchCommand
         if (options.WorkerTelemetryIntervalMs is { } interval)
         {
             start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Workbench:Worker:TelemetryIntervalMs={interval}"));
+        }
+
+        // The threads are the worker's own setting (each machine knows its cores); the local one takes the dashboard's.
+        if (runtime?.Threads is { } threads)
+        {
+            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Workbench:Runtime:Threads={threads}"));
+        }
+
+        if (runtime?.BatchThreads is { } batchThreads)
+        {
+            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Workbench:Runtime:BatchThreads={batchThreads}"));
         }
 
         return start;

@@ -15,6 +15,7 @@ namespace Workbench.Web.Workers;
 public sealed partial class WorkerSupervisor(
     IOptions<WorkerSupervisorOptions> options,
     IOptions<WorkbenchOptions> workbench,
+    IOptionsMonitor<RuntimeOptions> runtime,
     IServer server,
     Workbench.Web.Security.WorkerSecret secret,
     DataFolderHealth dataFolder,
@@ -106,7 +107,7 @@ public sealed partial class WorkerSupervisor(
         ProcessStartInfo start;
         try
         {
-            start = WorkerLaunchCommand.Create(options.Value, hubUrl, secret.Value);
+            start = WorkerLaunchCommand.Create(options.Value, hubUrl, secret.Value, runtime.CurrentValue);
         }
         catch (FileNotFoundException ex)
         {

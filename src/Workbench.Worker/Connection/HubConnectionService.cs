@@ -21,6 +21,7 @@ internal sealed partial class HubConnectionService(
     NativeBackend backend,
     HardwareSnapshotReader hardware,
     WorkerHubLink link,
+    IHostApplicationLifetime lifetime,
     ILogger<HubConnectionService> logger) : BackgroundService
 {
     private static readonly string WorkerId = Guid.NewGuid().ToString("N");
@@ -64,7 +65,23 @@ internal sealed partial class HubConnectionService(
             _ = RefreshHardwareAsync(connection, stoppingToken);
             return Task.CompletedTask;
         });
-        connection.Reconnected += _ => RegisterAsync(connection, stoppingToken);
+        connection.On<string>(nameof(IWorkerClient.Retire), reason =>
+        {
+            Stop(reason);
+            return Task.CompletedTask;
+        });
+        connection.Reconnected += async _ =>
+        {
+            try
+            {
+                await RegisterAsync(connection, stoppingToken);
+            }
+            catch (HubException ex)
+            {
+                // Refused (retired, or another protocol version): stop rather than stay connected unregistered.
+                Stop(ex.Message);
+            }
+        };
         connection.Reconnecting += _ =>
         {
             // Nobody is listening to these answers any more.
@@ -105,6 +122,12 @@ internal sealed partial class HubConnectionService(
                 await Task.Delay(ReconnectDelays[Math.Min(attempt + 1, ReconnectDelays.Length - 1)], stoppingToken);
             }
         }
+    }
+
+    private void Stop(string reason)
+    {
+        LogStopping(logger, reason);
+        lifetime.StopApplication();
     }
 
     private async Task RegisterAsync(HubConnection connection, CancellationToken cancellationToken)
@@ -210,6 +233,9 @@ internal sealed partial class HubConnectionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} started")]
     private static partial void LogGenerationStarted(ILogger logger, Guid requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard sent this worker away, stopping: {Reason}")]
+    private static partial void LogStopping(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the dashboard at {HubUrl}")]
     private static partial void LogRegistered(ILogger logger, string hubUrl);

@@ -37,6 +37,12 @@ public sealed class ExtraWorkerProcess : IAsyncDisposable
     /// <summary>The name it registers under.</summary>
     public string Name { get; }
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to end on its own (it was sent away or refused).</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
     /// <summary>Ends it at once, as a crash or a pulled plug would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

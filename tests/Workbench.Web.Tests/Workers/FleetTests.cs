@@ -154,6 +154,85 @@ public sealed class FleetTests : IAsyncLifetime
         Assert.Empty(Registry.Workers.Single(w => w.Registration.HostName == "back-box").Resident);
     }
 
+    [Fact]
+    public async Task A_pinned_model_moves_to_its_machine_and_the_pin_outlives_the_dashboard()
+    {
+        await AnswerAsync(Alpha, 4);
+        var holder = Registry.Holding(Alpha).Single();
+        var other = Registry.Workers.Single(w => w.ConnectionId != holder.ConnectionId);
+        var id = _server.Services.GetRequiredService<LibraryIndex>().FindByPath(Alpha)!.Id;
+        using var client = _server.CreateClient();
+
+        using var pin = await client.PutAsJsonAsync($"/workbench/v1/models/{id}/pin", new { workerId = other.ConnectionId });
+        var answer = await AnswerAsync(Alpha, 4);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, pin.StatusCode);
+        Assert.Equal(GenerationOutcome.Completed, answer.Completion.Outcome);
+        Assert.Equal(other.Registration.HostName, Registry.Holding(Alpha).Single().Registration.HostName);
+        Assert.Equal($"on {other.Registration.HostName}: pinned there by the owner", Planner.Place(Alpha, 512)!.Value.Reason);
+        var listed = await client.GetFromJsonAsync<JsonElement>("/workbench/v1/workers");
+        var entry = Assert.Single(listed.EnumerateArray(), w => w.GetProperty("hostName").GetString() == other.Registration.HostName);
+        Assert.Equal(Alpha, entry.GetProperty("pinnedModels")[0].GetString());
+
+        // Kept in SQLite: a dashboard starting on the same database reads it back.
+        var restarted = new FleetChoices(
+            _server.Services.GetRequiredService<Workbench.Web.Data.WorkbenchDatabase>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetChoices>.Instance);
+        await restarted.StartAsync(CancellationToken.None);
+        Assert.Equal(other.Registration.HostName, restarted.PinFor(Alpha));
+
+        using var unpin = await client.DeleteAsync($"/workbench/v1/models/{id}/pin");
+        using var unpinAgain = await client.DeleteAsync($"/workbench/v1/models/{id}/pin");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, unpin.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unpinAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_machine_named_from_the_dashboard_is_listed_by_that_name()
+    {
+        using var client = _server.CreateClient();
+
+        using var renamed = await client.PatchAsJsonAsync("/workbench/v1/workers/second-box", new { name = "Laptop upstairs" });
+        using var tooLong = await client.PatchAsJsonAsync("/workbench/v1/workers/second-box", new { name = new string('x', 65) });
+        using var unknown = await client.PatchAsJsonAsync("/workbench/v1/workers/no-such-box", new { name = "x" });
+        var workers = await client.GetFromJsonAsync<JsonElement>("/workbench/v1/workers");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, renamed.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        var second = Assert.Single(workers.EnumerateArray(), w => w.GetProperty("hostName").GetString() == "second-box");
+        Assert.Equal("Laptop upstairs", second.GetProperty("name").GetString());
+        Assert.False(second.GetProperty("local").GetBoolean());
+        Assert.True(Assert.Single(workers.EnumerateArray(), w => w.GetProperty("hostName").GetString() != "second-box").GetProperty("local").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_retired_machine_is_sent_away_refused_when_it_returns_and_joins_again_once_restored()
+    {
+        using var client = _server.CreateClient();
+        var local = Registry.Workers.Single(w => w.Registration.HostName != "second-box");
+
+        using var refusedLocal = await client.PostAsync($"/workbench/v1/workers/{local.ConnectionId}/retire", null);
+        using var retired = await client.PostAsync("/workbench/v1/workers/second-box/retire", null);
+        await _second.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refusedLocal.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, retired.StatusCode);
+        Assert.DoesNotContain(Registry.Workers, w => w.Registration.HostName == "second-box");
+        Assert.Equal(["second-box"], await client.GetFromJsonAsync<string[]>("/workbench/v1/workers/retired") ?? []);
+
+        await using (var returning = new ExtraWorkerProcess(_server, "second-box"))
+        {
+            // Refused at registration, it stops rather than staying connected unregistered.
+            await returning.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.DoesNotContain(Registry.Workers, w => w.Registration.HostName == "second-box");
+        }
+
+        using var restored = await client.DeleteAsync("/workbench/v1/workers/retired/second-box");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, restored.StatusCode);
+        await using var again = new ExtraWorkerProcess(_server, "second-box");
+        await RealWorkerServer.WaitUntilAsync(() => Registry.Workers.Any(w => w.Registration.HostName == "second-box"), "the restored machine to join");
+    }
+
     private async Task<(string Text, GenerationCompletion Completion)> AnswerAsync(string model, int tokens)
     {
         var text = new StringBuilder();

@@ -65,6 +65,19 @@ public sealed class WorkerSupervisorTests
         Assert.DoesNotContain(unset.ArgumentList, a => a.StartsWith("--Workbench:Worker:TelemetryIntervalMs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_dashboards_thread_settings_reach_the_local_worker_and_are_left_out_when_unset()
+    {
+        var hub = new Uri("http://127.0.0.1:5080/hubs/worker");
+
+        var configured = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), hub, "s3cret-s3cret-s3cret", new RuntimeOptions { Threads = 6, BatchThreads = 12 });
+        var unset = WorkerLaunchCommand.Create(new WorkerSupervisorOptions(), hub, "s3cret-s3cret-s3cret", new RuntimeOptions());
+
+        Assert.Contains("--Workbench:Runtime:Threads=6", configured.ArgumentList);
+        Assert.Contains("--Workbench:Runtime:BatchThreads=12", configured.ArgumentList);
+        Assert.DoesNotContain(unset.ArgumentList, a => a.StartsWith("--Workbench:Runtime:", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(99)]
     [InlineData(10_001)]
