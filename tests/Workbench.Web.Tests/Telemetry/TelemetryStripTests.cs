@@ -17,6 +17,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
     private readonly TelemetryStore _store = new(Options.Create(new TelemetryOptions { SubscriberThrottleMs = 10 }), TimeProvider.System);
     private readonly WorkerRegistry _registry = new(TimeProvider.System);
     private readonly WorkerActivityLog _activity = new(TimeProvider.System);
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-strip-");
 
     public Task InitializeAsync()
     {
@@ -26,6 +27,8 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         _context.Services.AddSingleton(_registry);
         _context.Services.AddSingleton(TimeProvider.System);
         _context.Services.AddSingleton(_activity);
+        var database = new Workbench.Web.Data.WorkbenchDatabase(Options.Create(new Workbench.Web.Hosting.WorkbenchOptions { DataDirectory = _data.FullName }));
+        _context.Services.AddSingleton(new FleetChoices(database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetChoices>.Instance));
         _context.Services.AddSingleton(new Workbench.Web.Estimation.LoadedModelEstimates(new Workbench.Web.Library.LibraryIndex(), new Workbench.Web.Estimation.EstimationModelSource()));
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         _registry.Register("c1", new WorkerRegistration("w1", "box", 1, "Cpu", "0.1.0", null));
@@ -80,5 +83,24 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         strip.WaitForAssertion(() => Assert.Equal("idle", strip.Find("[data-testid=strip-activity]").TextContent.Trim()), TimeSpan.FromSeconds(5));
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    [Fact]
+    public void With_two_machines_the_strip_follows_the_one_holding_the_chats_model_and_names_it()
+    {
+        _registry.Register("c2", new WorkerRegistration("w2", "desk-3090", 2, "Cuda12", "0.1.0", null));
+        _registry.SetLoadedModel("c2", new ModelLoadResult(true, null, "/models/big.gguf", 4096, 0, 1UL << 30, 12.0));
+        _store.Add("box", new TelemetrySample(DateTimeOffset.UtcNow, [], 5, 16L << 30, 12L << 30, 1L << 30));
+        _store.Add("desk-3090", new TelemetrySample(
+            DateTimeOffset.UtcNow, [new GpuTelemetry(0, "RTX 3090", 9L << 30, 24L << 30, 80, 60, 300)], 20, 64L << 30, 40L << 30, 1L << 30));
+
+        var strip = _context.Render<TelemetryStrip>(p => p.Add(s => s.ModelPath, "/models/big.gguf"));
+
+        Assert.Equal("desk-3090", strip.Find("[data-testid=strip-host]").TextContent.Trim());
+        Assert.Equal("VRAM 9.0 / 24.0 GiB", strip.Find("[data-testid=strip-vram]").TextContent.Trim());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
 }

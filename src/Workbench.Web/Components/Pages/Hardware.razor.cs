@@ -17,7 +17,12 @@ public sealed partial class Hardware : IDisposable
 
     // Disk paths and GPU processes only for the owner.
     private IEnumerable<(ConnectedWorker Worker, HardwareSnapshot Hardware)> Reported =>
-        Registry.Workers.Where(w => w.Hardware is not null).Select(w => (w, Security.OwnerDetails.HardwareFor(_viewer, w.Hardware!)));
+        Fleet.LocalFirst(Registry.Workers.Where(w => w.Hardware is not null), w => w.Registration.HostName)
+            .Select(w => (w, Security.OwnerDetails.HardwareFor(_viewer, w.Hardware!)));
+
+    [Inject] public required FleetAdministration Fleet { get; init; }
+
+    [Inject] public required FleetChoices Choices { get; init; }
 
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()

@@ -21,6 +21,10 @@ public sealed partial class Telemetry : IDisposable
 
     private List<(string Host, TelemetryChartSet Charts)> Hosts { get; set; } = [];
 
+    [Inject] public required Workbench.Web.Workers.FleetAdministration Fleet { get; init; }
+
+    [Inject] public required Workbench.Web.Workers.FleetChoices Choices { get; init; }
+
     /// <inheritdoc />
     protected override void OnInitialized() => _subscription = Store.Subscribe(Refresh);
 
@@ -30,7 +34,7 @@ public sealed partial class Telemetry : IDisposable
     private void Rebuild()
     {
         var since = Time.GetUtcNow() - Window;
-        Hosts = [.. Store.Since(since).Where(h => h.Value.Count > 0).Select(h => (h.Key, TelemetryChartSet.From(h.Value, activity: Activity.Since(h.Key, since), reference: Reference(h.Key))))];
+        Hosts = [.. Fleet.LocalFirst(Store.Since(since).Where(h => h.Value.Count > 0), h => h.Key).Select(h => (h.Key, TelemetryChartSet.From(h.Value, activity: Activity.Since(h.Key, since), reference: Reference(h.Key))))];
     }
 
     /// <summary>The estimate of the model loaded on <paramref name="host"/>'s worker, for the charts' reference lines.</summary>
