@@ -84,17 +84,38 @@ public sealed class LoadPlannerTests : IDisposable
         Assert.True(WorkerGateway.NeedsLoad(null, new ModelLoadRequest(_path, 4096)));
     }
 
-    private void Report(string backend, long freeBytes)
+    [Fact]
+    public void Among_three_machines_full_offload_wins_then_partial_then_the_cpu()
     {
-        _registry.Register("c1", new WorkerRegistration("w1", "box", 4242, backend, "1.0", null));
-        _registry.SetHardware("c1", new HardwareSnapshot
+        Report("Cuda12", freeBytes: (512 + 300 + 20) * (1L << 20), connection: "c-laptop", host: "laptop");
+        Report("Cuda12", freeBytes: 8L << 30, connection: "c-desk", host: "desk");
+        Report("Cpu", freeBytes: 0, connection: "c-nas", host: "nas");
+
+        var first = _planner.Place(_path, 4096);
+        var withoutDesk = _planner.Place(_path, 4096, excluded: new HashSet<string> { "c-desk" });
+        var cpuOnly = _planner.Place(_path, 4096, excluded: new HashSet<string> { "c-desk", "c-laptop" });
+
+        Assert.Equal("desk", first!.Value.Worker.Registration.HostName);
+        Assert.StartsWith("on desk: fits fully", first.Value.Reason, StringComparison.Ordinal);
+        Assert.Equal("laptop", withoutDesk!.Value.Worker.Registration.HostName);
+        Assert.StartsWith("on laptop: partly on the GPU", withoutDesk.Value.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("on nas: on the CPU", cpuOnly!.Value.Reason, StringComparison.Ordinal);
+        Assert.Equal(9, _planner.Plan(_path, 4096, first.Value.Worker).GpuLayers);
+        Assert.InRange(_planner.Plan(_path, 4096, withoutDesk.Value.Worker).GpuLayers, 1, 8);
+        Assert.Equal(0, _planner.Plan(_path, 4096, cpuOnly.Value.Worker).GpuLayers);
+    }
+
+    private void Report(string backend, long freeBytes, string connection = "c1", string host = "box")
+    {
+        _registry.Register(connection, new WorkerRegistration("w-" + host, host, 4242, backend, "1.0", null));
+        _registry.SetHardware(connection, new HardwareSnapshot
         {
-            HostName = "box",
+            HostName = host,
             CapturedAt = DateTimeOffset.UnixEpoch,
             Cpu = new CpuInfo { LogicalProcessors = 8, ProcessorsAvailable = 8 },
             Memory = new MemoryInfo { TotalBytes = 32L << 30, AvailableBytes = 20L << 30 },
             Software = new SoftwareInfo("Linux", ".NET 10", backend),
-            Gpus = [new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = freeBytes }],
+            Gpus = freeBytes > 0 ? [new GpuInfo { Index = 0, Name = "RTX Test", MemoryTotalBytes = 8L << 30, MemoryFreeBytes = freeBytes }] : [],
         });
     }
 
