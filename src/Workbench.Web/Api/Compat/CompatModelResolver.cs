@@ -136,7 +136,7 @@ public sealed class CompatModelResolver(
             var result = await LoadAsync(Plan(model.Path, contextSize), cancellationToken);
             return result.Succeeded
                 ? model.Name
-                : throw new ApiRequestException(StatusCodes.Status500InternalServerError, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
+                : throw new ApiRequestException(StatusCodes.Status422UnprocessableEntity, $"Loading '{model.Name}' failed: {result.Error}", "model", "model_load_failed");
         }
         finally
         {
