@@ -75,6 +75,13 @@ public sealed class WorkerActivityLog(TimeProvider time)
         return WorkerActivity.Idle;
     }
 
+    /// <summary>How many of <paramref name="spans"/> of <paramref name="activity"/> were open at <paramref name="at"/> (answers generated side by side).</summary>
+    public static int CountAt(IReadOnlyList<WorkerActivitySpan> spans, WorkerActivity activity, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        return spans.Count(s => s.Activity == activity && s.Start <= at && (s.End is null || s.End >= at));
+    }
+
     private void Close(LinkedListNode<WorkerActivitySpan> node)
     {
         bool closed;

@@ -84,6 +84,22 @@ public sealed class TelemetryStripTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Answers_generated_side_by_side_are_counted()
+    {
+        _store.Add("box", new TelemetrySample(DateTimeOffset.UtcNow, [], 5, 16L << 30, 12L << 30, 1L << 30));
+        var strip = _context.Render<TelemetryStrip>();
+
+        using var first = _activity.Begin("box", WorkerActivity.Generating);
+        using var second = _activity.Begin("box", WorkerActivity.Generating);
+        using var third = _activity.Begin("box", WorkerActivity.Generating);
+
+        strip.WaitForAssertion(() => Assert.Equal("generating 3 answers", strip.Find("[data-testid=strip-activity]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        third.Dispose();
+        second.Dispose();
+        strip.WaitForAssertion(() => Assert.Equal("generating", strip.Find("[data-testid=strip-activity]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void With_two_machines_the_strip_follows_the_one_holding_the_chats_model_and_names_it()
     {
         _registry.Register("c2", new WorkerRegistration("w2", "desk-3090", 2, "Cuda12", "0.1.0", null));

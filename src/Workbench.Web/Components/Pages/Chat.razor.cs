@@ -87,6 +87,11 @@ public sealed partial class Chat : IDisposable
         return byAnswer;
     }
 
+    /// <summary>"ready now", or how the model would fit at the chosen context, beside its name in the picker.</summary>
+    private string? PickerNote(string path) =>
+        Workbench.Web.Chat.ModelPickerNote.For(
+            Workers.Holding(path), path, Library.FindByPath(path) is { } model ? Fit.For(model, Fit.Budget(), Session.ContextSize)?.Kind : null);
+
     /// <summary>Said before loading: the estimator thinks the chosen model will not fit this machine at the context chat loads with.</summary>
     private string? FitWarning =>
         Session.ModelPath is { } path
