@@ -59,6 +59,12 @@ public sealed record ModelDescriptor
     /// <summary>All stored tensors with exact byte sizes; empty when the model could not be read.</summary>
     public IReadOnlyList<TensorSummary> Tensors { get; init; } = [];
 
+    /// <summary>
+    /// The worker machine whose own disk holds the model (its <c>Workbench:Worker:ModelRoots</c>), which is the only place
+    /// it can load; null for the dashboard's model folders.
+    /// </summary>
+    public string? Machine { get; init; }
+
     /// <summary>The <see cref="ModelCandidate.Fingerprint"/> the descriptor was made from, for an index to compare against.</summary>
     public string? Fingerprint { get; init; }
 

@@ -32,4 +32,10 @@ public static class WorkerHubMethods
 
     /// <summary><c>ReportTelemetry(TelemetrySample)</c>: one reading of GPU, CPU and RAM load (fire and forget, about 1 Hz).</summary>
     public const string ReportTelemetry = "ReportTelemetry";
+
+    /// <summary>Worker → hub: the paths of the models under the worker's own model folders (the others it reported are gone).</summary>
+    public const string ReportModelList = "ReportModelList";
+
+    /// <summary>Worker → hub: one model under the worker's own model folders, with its shape for the estimator.</summary>
+    public const string ReportModel = "ReportModel";
 }

@@ -190,6 +190,13 @@ public static class WorkerEndpoints
 
         if (planner.Place(model.PrimaryPath, body?.Context, body?.WorkerId) is not { } placed)
         {
+            if (model.Machine is { } machine)
+            {
+                return TypedResults.Problem(
+                    $"The model is on {machine}'s own disk; only {machine}'s worker can load it, and none by that id is connected.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
+
             return TypedResults.Problem(
                 body?.WorkerId is { } wanted ? $"No connected worker has the id '{wanted}'." : "No worker is connected yet.",
                 statusCode: body?.WorkerId is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status404NotFound);

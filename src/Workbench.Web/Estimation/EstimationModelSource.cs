@@ -28,6 +28,12 @@ public sealed class EstimationModelSource
             return (cached, null);
         }
 
+        if (descriptor.Machine is { } machine)
+        {
+            // Read on its machine, which sends the shape with the listing (see Remember); this one cannot open the file.
+            return (null, $"{machine} has not reported this model's shape.");
+        }
+
         try
         {
             var model = descriptor.Format == ModelFormat.Gguf ? FromGguf(descriptor) : FromArchitecture(descriptor);
@@ -45,13 +51,15 @@ public sealed class EstimationModelSource
         }
     }
 
-    private static EstimationModel FromGguf(ModelDescriptor descriptor)
+    /// <summary>The shape of a model on another machine, as its worker read it there.</summary>
+    public void Remember(ModelDescriptor descriptor, EstimationModel model)
     {
-        var parts = descriptor.Files.Where(f => f.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-        return parts.Count > 1
-            ? EstimationModel.FromGgufSplits([.. parts.Select(GgufReader.ReadFile)])
-            : EstimationModel.FromGguf(GgufReader.ReadFile(descriptor.PrimaryPath));
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(model);
+        _cache[descriptor.Id + "/" + descriptor.Fingerprint] = model;
     }
+
+    private static EstimationModel FromGguf(ModelDescriptor descriptor) => GgufEstimationFiles.Read(descriptor);
 
     private static EstimationModel? FromArchitecture(ModelDescriptor descriptor)
     {

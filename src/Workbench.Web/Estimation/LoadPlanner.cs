@@ -66,6 +66,12 @@ public sealed class LoadPlanner(
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         var all = workers.Workers.Where(w => excluded?.Contains(w.ConnectionId) != true).ToList();
+        if (library.FindByPath(modelPath)?.Machine is { } machine)
+        {
+            // On one machine's own disk: only its workers can open the file.
+            all = [.. all.Where(w => w.Registration.HostName == machine)];
+        }
+
         if (workerId is not null)
         {
             return all.FirstOrDefault(w => w.ConnectionId == workerId || w.Registration.WorkerId == workerId || w.Registration.HostName == workerId) is { } pinned

@@ -49,6 +49,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<FleetChoices>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetChoices>());
         services.TryAddSingleton<FleetAdministration>();
+        services.TryAddSingleton<WorkerModels>();
         services.TryAddSingleton<WorkerTurns>();
         services.TryAddSingleton<ModelSlots>();
         services.TryAddSingleton<WorkerActivityLog>();

@@ -25,6 +25,7 @@ public sealed class FleetAdministration(
     WorkerRegistry registry,
     WorkerGateway gateway,
     WorkerSupervisor supervisor,
+    WorkerModels workerModels,
     IHubContext<WorkerHub, IWorkerClient> hub)
 {
     /// <summary>A connected worker by connection id, worker id or machine name.</summary>
@@ -80,6 +81,8 @@ public sealed class FleetAdministration(
             await hub.Clients.Client(connected.ConnectionId).Retire($"the owner retired '{hostName}' from the dashboard.");
             registry.Remove(connected.ConnectionId);
         }
+
+        workerModels.Forget(hostName);
 
         return FleetActionOutcome.Done;
     }

@@ -49,6 +49,11 @@ public sealed partial class WorkerGateway(
         ArgumentNullException.ThrowIfNull(request);
         if (Place(request, workerId, null) is not { } worker)
         {
+            if (services.GetService<Library.LibraryIndex>()?.FindByPath(request.ModelPath)?.Machine is { } machine)
+            {
+                return ModelLoadResult.Failed($"{Path.GetFileName(request.ModelPath)} is on {machine}'s own disk, so only {machine}'s worker can load it, and it is not connected.");
+            }
+
             return ModelLoadResult.Failed(workerId is null
                 ? "No worker is connected yet. The local worker may still be starting; see its status on the Chat page."
                 : $"No connected worker is called '{workerId}'.");
@@ -73,7 +78,9 @@ public sealed partial class WorkerGateway(
             return placed.Worker;
         }
 
-        return workerId is null ? registry.Workers.FirstOrDefault(w => excluded?.Contains(w.ConnectionId) != true) : null;
+        // A model on one machine's own disk goes nowhere else, even when that machine is away.
+        var onOneMachine = services.GetService<Library.LibraryIndex>()?.FindByPath(model.ModelPath)?.Machine is not null;
+        return workerId is null && !onOneMachine ? registry.Workers.FirstOrDefault(w => excluded?.Contains(w.ConnectionId) != true) : null;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Workbench.Web.Workers;
 /// <summary>The hub workers connect to (<see cref="WorkerHubMethods.Path"/>): they register and stream their answers here.</summary>
 /// <remarks>Every report is cleaned by <see cref="WorkerReports"/> first: a worker is trusted to run models, not to size the dashboard's memory.</remarks>
 public sealed class WorkerHub(
-    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots, FleetChoices fleet, TimeProvider time) : Hub<IWorkerClient>
+    WorkerRegistry registry, WorkerGateway gateway, WorkerTurns turns, ModelSlots slots, TelemetryStore telemetry, ModelRootCatalog modelRoots, FleetChoices fleet, WorkerModels workerModels, TimeProvider time) : Hub<IWorkerClient>
 {
     /// <summary>A worker announces itself; a connection is one host, so registering under a new name replaces the old one.</summary>
     public void Register(WorkerRegistration registration)
@@ -75,6 +75,20 @@ public sealed class WorkerHub(
         }
     }
 
+    /// <summary>A worker lists the models under its own model folders (the ones it reported before and left out are gone).</summary>
+    public void ReportModelList(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        workerModels.KeepOnly(Context.ConnectionId, paths);
+    }
+
+    /// <summary>A worker reports one model under its own model folders, with its shape.</summary>
+    public void ReportModel(WorkerModelFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        workerModels.Add(Context.ConnectionId, file);
+    }
+
     /// <summary>A worker streams the chunks of one generation.</summary>
     public Task StreamGeneration(Guid requestId, IAsyncEnumerable<GenerationChunk> chunks) =>
         gateway.AcceptStreamAsync(Context.ConnectionId, requestId, chunks, Context.ConnectionAborted);
@@ -82,7 +96,13 @@ public sealed class WorkerHub(
     /// <inheritdoc />
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        var machine = registry.Find(Context.ConnectionId)?.Registration.HostName;
         registry.Remove(Context.ConnectionId);
+        if (machine is not null)
+        {
+            workerModels.Forget(machine);
+        }
+
         turns.Forget(Context.ConnectionId);
         slots.Forget(Context.ConnectionId);
         gateway.FailPendingOf(Context.ConnectionId, exception is null

@@ -21,6 +21,7 @@ internal sealed partial class HubConnectionService(
     NativeBackend backend,
     HardwareSnapshotReader hardware,
     WorkerHubLink link,
+    Library.WorkerModelInventory models,
     IHostApplicationLifetime lifetime,
     ILogger<HubConnectionService> logger) : BackgroundService
 {
@@ -139,6 +140,32 @@ internal sealed partial class HubConnectionService(
         LogRegistered(logger, options.Value.HubUrl);
         // Read after registering: the first GPU read may load NVML or start nvidia-smi, which takes a moment.
         await ReportHardwareAsync(connection, cancellationToken);
+        if (models.HasRoots)
+        {
+            // Not awaited: a large folder takes a while to read, and registration must not wait for it.
+            _ = ReportModelsAsync(connection, cancellationToken);
+        }
+    }
+
+    private async Task ReportModelsAsync(HubConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var files = await Task.Run(() => models.Read(cancellationToken), cancellationToken);
+            await connection.InvokeAsync(WorkerHubMethods.ReportModelList, files.Select(f => f.Model.PrimaryPath).ToList(), cancellationToken);
+            foreach (var file in files)
+            {
+                // One message each: a model's tensor table can be large, and the hub bounds every message.
+                await connection.InvokeAsync(WorkerHubMethods.ReportModel, file, cancellationToken);
+            }
+
+            LogModelsReported(logger, files.Count);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or OperationCanceledException or HubException)
+        {
+            // Sent again after the next registration.
+            LogModelsNotReported(logger, ex.Message);
+        }
     }
 
     private async Task ReportHardwareAsync(HubConnection connection, CancellationToken cancellationToken)
@@ -233,6 +260,12 @@ internal sealed partial class HubConnectionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generation {RequestId} started")]
     private static partial void LogGenerationStarted(ILogger logger, Guid requestId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reported {Count} models from this machine's model folders")]
+    private static partial void LogModelsReported(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report this machine's models: {Reason}")]
+    private static partial void LogModelsNotReported(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard sent this worker away, stopping: {Reason}")]
     private static partial void LogStopping(ILogger logger, string reason);

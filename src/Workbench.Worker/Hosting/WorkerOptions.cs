@@ -26,6 +26,12 @@ public sealed class WorkerOptions
     /// <summary>The name shown on the dashboard.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Environment.MachineName : Name.Trim();
 
+    /// <summary>
+    /// Model folders on this worker's own machine (<c>Workbench:Worker:ModelRoots</c>); the dashboard lists their models
+    /// as this machine's and loads them only here. Empty for a worker beside the dashboard, which reads its folders.
+    /// </summary>
+    public IList<string> ModelRoots { get; } = [];
+
     /// <summary>When set, the worker exits once this process (the supervising web host) is gone.</summary>
     public int? ParentProcessId { get; set; }
 

@@ -29,6 +29,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ModelRuntime>();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<WorkerHubLink>();
+        services.AddSingleton<Library.WorkerModelInventory>();
         services.AddSingleton<TelemetrySampler>();
         services.AddHostedService<HubConnectionService>();
         services.AddHostedService<TelemetrySamplingService>();

@@ -12,7 +12,7 @@ public sealed class ExtraWorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    public ExtraWorkerProcess(RealWorkerServer server, string name)
+    public ExtraWorkerProcess(RealWorkerServer server, string name, params string[] settings)
     {
         ArgumentNullException.ThrowIfNull(server);
         Name = name;
@@ -25,6 +25,11 @@ public sealed class ExtraWorkerProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Workbench.Worker.dll"));
         start.ArgumentList.Add($"--Workbench:Worker:HubUrl={new Uri(server.BaseAddress, "hubs/worker")}");
         start.ArgumentList.Add($"--Workbench:Worker:Name={name}");
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
         start.Environment["Workbench__Worker__Secret"] = server.Services.GetRequiredService<WorkerSecret>().Value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
         // Drained so a chatty worker never blocks on a full pipe.

@@ -233,6 +233,40 @@ public sealed class FleetTests : IAsyncLifetime
         await RealWorkerServer.WaitUntilAsync(() => Registry.Workers.Any(w => w.Registration.HostName == "second-box"), "the restored machine to join");
     }
 
+    [Fact]
+    public async Task A_model_on_a_machines_own_disk_is_listed_under_it_loads_only_there_and_leaves_with_it()
+    {
+        var own = Directory.CreateTempSubdirectory("workbench-fleet-own-");
+        try
+        {
+            DemoModelGenerator.Write(Path.Combine(own.FullName, "gamma.gguf"), new DemoModelOptions { Seed = 3 });
+            var library = _server.Services.GetRequiredService<LibraryIndex>();
+            await using var laptop = new ExtraWorkerProcess(_server, "laptop", $"--Workbench:Worker:ModelRoots:0={own.FullName}");
+            await RealWorkerServer.WaitUntilAsync(() => library.Models.Any(m => m.Machine == "laptop"), "the laptop's model to be listed");
+            var gamma = library.Models.Single(m => m.Machine == "laptop");
+
+            var shape = _server.Services.GetRequiredService<EstimationModelSource>().For(gamma);
+            var placed = Planner.Place(gamma.PrimaryPath, 512);
+            var answer = await AnswerAsync(gamma.PrimaryPath, 8);
+            using var client = _server.CreateClient();
+            using var elsewhere = await client.PostAsJsonAsync($"/workbench/v1/models/{gamma.Id}/load", new { workerId = "second-box" });
+
+            Assert.Equal(Path.Combine(own.FullName, "gamma.gguf"), gamma.PrimaryPath);
+            Assert.NotNull(shape.Model);
+            Assert.Equal("laptop", placed!.Value.Worker.Registration.HostName);
+            Assert.Equal(GenerationOutcome.Completed, answer.Completion.Outcome);
+            Assert.Equal("laptop", Registry.Holding(gamma.PrimaryPath).Single().Registration.HostName);
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, elsewhere.StatusCode);
+
+            laptop.Kill();
+            await RealWorkerServer.WaitUntilAsync(() => library.Find(gamma.Id) is null, "the laptop's model to leave with it");
+        }
+        finally
+        {
+            own.Delete(recursive: true);
+        }
+    }
+
     private async Task<(string Text, GenerationCompletion Completion)> AnswerAsync(string model, int tokens)
     {
         var text = new StringBuilder();

@@ -47,6 +47,51 @@ public sealed class HostileWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reported_models_are_bounded_and_an_impossible_shape_is_not_kept_for_the_estimator()
+    {
+        await _worker.InvokeAsync(WorkerHubMethods.Register, Registration("nas"));
+        var paths = Enumerable.Range(0, WorkerModels.MaxModelsPerMachine + 20).Select(i => $"/srv/models/m{i}.gguf").ToList();
+        await _worker.InvokeAsync(WorkerHubMethods.ReportModelList, paths);
+        var shape = new Workbench.Core.Estimation.EstimationModel
+        {
+            Architecture = "llama",
+            LayerCount = -3,
+            EmbeddingLength = 4096,
+            HeadCountPerLayer = [],
+            HeadCountKvPerLayer = [],
+            KeyHeadLength = 128,
+            ValueHeadLength = 128,
+            VocabularySize = 32000,
+            LayerWeightBytes = [],
+        };
+        foreach (var path in paths)
+        {
+            await _worker.InvokeAsync(WorkerHubMethods.ReportModel, new WorkerModelFile(Model(path), shape));
+        }
+
+        await _worker.InvokeAsync(WorkerHubMethods.ReportModel, new WorkerModelFile(Model("relative/evil.gguf"), null));
+
+        var library = _server.Services.GetRequiredService<Workbench.Web.Library.LibraryIndex>();
+        Assert.Equal(WorkerModels.MaxModelsPerMachine, library.Models.Count(m => m.Machine == "nas"));
+        Assert.DoesNotContain(library.Models, m => m.PrimaryPath == "relative/evil.gguf");
+        var first = library.Models.First(m => m.Machine == "nas");
+        var estimate = _server.Services.GetRequiredService<Workbench.Web.Estimation.EstimationModelSource>().For(first);
+        Assert.Null(estimate.Model);
+        Assert.Contains("has not reported this model's shape", estimate.Problem, StringComparison.Ordinal);
+    }
+
+    private static Workbench.Core.Library.ModelDescriptor Model(string path) => new()
+    {
+        Id = "spoofed",
+        Name = "m\u202E",
+        Format = Workbench.Core.Library.ModelFormat.Gguf,
+        PrimaryPath = path,
+        Files = [path],
+        Source = Workbench.Core.Library.ModelSource.ModelRoot,
+        SourceRoot = "/srv/models",
+    };
+
+    [Fact]
     public async Task Impossible_readings_are_clamped_or_dropped_and_direction_overrides_stripped()
     {
         await _worker.InvokeAsync(WorkerHubMethods.Register, Registration("evil\u202Egnp.exe" + new string('x', 500)));
