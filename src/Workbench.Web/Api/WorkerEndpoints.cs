@@ -34,7 +34,8 @@ public static class WorkerEndpoints
     public sealed record WorkerGpu(string Name, long? FreeBytes, long? TotalBytes);
 
     /// <summary>A resident model (file name only unless the caller is the owner).</summary>
-    public sealed record WorkerModel(string Model, int ContextPerSequence, int ParallelSequences, int Generating, int Waiting, long? Bytes, long? GpuBytes, DateTimeOffset? ExpiresAt);
+    public sealed record WorkerModel(
+        string Model, int ContextPerSequence, int ParallelSequences, int Generating, int Waiting, long? Bytes, long? GpuBytes, DateTimeOffset? ExpiresAt, string? Placement);
 
     /// <summary>What <c>POST /workbench/v1/models/{id}/load</c> takes; everything optional.</summary>
     public sealed record LoadRequest(string? WorkerId, int? Context, int? GpuLayers);
@@ -163,7 +164,7 @@ public static class WorkerEndpoints
             w.Hardware?.Memory.AvailableBytes,
             [.. w.Resident.OrderByDescending(m => m.LastUsed).Select(m => new WorkerModel(
                 owner ? m.Path : Path.GetFileName(m.Path), m.Load.ContextSize, m.Slots, m.Generating, m.Waiting,
-                m.Load.Buffers?.TotalBytes, m.Load.Buffers?.GpuBytes, keepAlive.UnloadsAt(m)))],
+                m.Load.Buffers?.TotalBytes, m.Load.Buffers?.GpuBytes, keepAlive.UnloadsAt(m), m.Placement))],
             w.Generating,
             w.Resident.Sum(m => m.Slots),
             w.Loading is not null ? "loading" : w.Generating > 0 ? "answering" : "idle",

@@ -48,6 +48,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerRegistry>();
         services.TryAddSingleton<FleetChoices>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetChoices>());
+        services.TryAddSingleton<FleetView>();
         services.TryAddSingleton<FleetAdministration>();
         services.TryAddSingleton<WorkerModels>();
         services.TryAddSingleton<WorkerTurns>();

@@ -24,7 +24,7 @@ public sealed class FleetAdministration(
     FleetChoices choices,
     WorkerRegistry registry,
     WorkerGateway gateway,
-    WorkerSupervisor supervisor,
+    FleetView view,
     WorkerModels workerModels,
     IHubContext<WorkerHub, IWorkerClient> hub)
 {
@@ -34,17 +34,7 @@ public sealed class FleetAdministration(
         ?? registry.Workers.FirstOrDefault(w => w.Registration.HostName == id);
 
     /// <summary>Whether <paramref name="worker"/> is the one this dashboard started and watches.</summary>
-    public bool IsLocal(ConnectedWorker worker) => supervisor.Status.ProcessId is { } pid && worker.Registration.ProcessId == pid;
-
-    /// <summary>The machine name of the local worker, when it is connected.</summary>
-    public string? LocalHostName => registry.Workers.FirstOrDefault(IsLocal)?.Registration.HostName;
-
-    /// <summary>Machines in the order pages list them: this machine first, then by the owner's names.</summary>
-    public IEnumerable<T> LocalFirst<T>(IEnumerable<T> items, Func<T, string> hostName)
-    {
-        var local = LocalHostName;
-        return items.OrderByDescending(i => hostName(i) == local).ThenBy(i => choices.DisplayName(hostName(i)), StringComparer.OrdinalIgnoreCase);
-    }
+    public bool IsLocal(ConnectedWorker worker) => view.IsLocal(worker);
 
     /// <summary>Names the machine of a connected worker (blank: back to the name it reports).</summary>
     public async Task<FleetActionOutcome> NameAsync(string id, string? name, CancellationToken cancellationToken)

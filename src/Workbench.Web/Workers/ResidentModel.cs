@@ -11,7 +11,9 @@ namespace Workbench.Web.Workers;
 /// How long it stays loaded unused, as the last request asked (Ollama's <c>keep_alive</c>); negative keeps it forever,
 /// null follows <c>Workbench:ModelKeepAlive</c>.
 /// </param>
-public sealed record ResidentModel(ModelLoadResult Load, DateTimeOffset LastUsed, int Holders = 0, int Generating = 0, TimeSpan? KeepAlive = null)
+/// <param name="Placement">Why it was put on this worker ("on desk-3090: fits fully, 6.1 GB left"), when the placement chose.</param>
+public sealed record ResidentModel(
+    ModelLoadResult Load, DateTimeOffset LastUsed, int Holders = 0, int Generating = 0, TimeSpan? KeepAlive = null, string? Placement = null)
 {
     /// <summary>The model file on the worker's host.</summary>
     public string Path => Load.ModelPath ?? string.Empty;

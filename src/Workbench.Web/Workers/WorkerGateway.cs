@@ -28,6 +28,9 @@ public sealed partial class WorkerGateway(
 {
     private readonly ConcurrentDictionary<Guid, PendingGeneration> _pending = new();
 
+    // Why the placement chose a worker for a model, kept until the load there succeeds and the resident model shows it.
+    private readonly ConcurrentDictionary<(string ConnectionId, string ModelPath), string> _placements = new();
+
     /// <summary>
     /// How long a cancelled load may take to stop: llama.cpp checks between tensors, so even a large model stops
     /// within a second or two; past this the worker is considered stuck and the wait ends with a timeout.
@@ -75,6 +78,11 @@ public sealed partial class WorkerGateway(
 
         if (Planner?.Place(model.ModelPath, model.ContextSize, workerId, excluded) is { } placed)
         {
+            if (placed.Worker.FindResident(model.ModelPath) is null)
+            {
+                _placements[(placed.Worker.ConnectionId, model.ModelPath)] = placed.Reason;
+            }
+
             return placed.Worker;
         }
 
@@ -186,6 +194,10 @@ public sealed partial class WorkerGateway(
         if (result is { Succeeded: true })
         {
             registry.SetLoadedModel(connectionId, result);
+            if (_placements.TryRemove((connectionId, modelPath), out var reason))
+            {
+                registry.SetPlacement(connectionId, modelPath, reason);
+            }
         }
         else
         {

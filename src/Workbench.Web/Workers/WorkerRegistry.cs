@@ -66,9 +66,13 @@ public sealed class WorkerRegistry(TimeProvider time)
             }
 
             var previous = worker.FindResident(path);
-            var entry = new ResidentModel(loaded, time.GetUtcNow(), previous?.Holders ?? 0, previous?.Generating ?? 0, previous?.KeepAlive);
+            var entry = new ResidentModel(loaded, time.GetUtcNow(), previous?.Holders ?? 0, previous?.Generating ?? 0, previous?.KeepAlive, previous?.Placement);
             return worker with { Resident = [.. worker.Resident.Where(m => m.Path != path), entry], Loading = null };
         });
+
+    /// <summary>Says why a resident model was put on this worker.</summary>
+    public void SetPlacement(string connectionId, string modelPath, string reason) =>
+        Change(connectionId, modelPath, model => model with { Placement = reason });
 
     /// <summary>Forgets one resident model (it was unloaded, or its load failed).</summary>
     public void RemoveResident(string connectionId, string modelPath) =>

@@ -20,6 +20,7 @@ public sealed partial class WorkerSupervisor(
     Workbench.Web.Security.WorkerSecret secret,
     DataFolderHealth dataFolder,
     WorkerRegistry registry,
+    FleetView fleet,
     ModelCrashLedger crashes,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -223,6 +224,7 @@ public sealed partial class WorkerSupervisor(
     private void SetStatus(WorkerProcessStatus status)
     {
         Status = status;
+        fleet.LocalProcessId = status.ProcessId;
         Changed?.Invoke();
     }
 

@@ -14,12 +14,14 @@ public sealed class HardwarePageTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
     private readonly WorkerRegistry _registry = new(TimeProvider.System);
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-hardware-page-");
 
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(_registry);
+        Workbench.Web.Tests.TestSupport.TestFleet.Add(_context.Services, _registry, _data.FullName);
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         return Task.CompletedTask;
     }
@@ -159,5 +161,9 @@ public sealed class HardwarePageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=cpu-card]")), TimeSpan.FromSeconds(10));
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
 }

@@ -27,8 +27,7 @@ public sealed class TelemetryStripTests : IAsyncLifetime
         _context.Services.AddSingleton(_registry);
         _context.Services.AddSingleton(TimeProvider.System);
         _context.Services.AddSingleton(_activity);
-        var database = new Workbench.Web.Data.WorkbenchDatabase(Options.Create(new Workbench.Web.Hosting.WorkbenchOptions { DataDirectory = _data.FullName }));
-        _context.Services.AddSingleton(new FleetChoices(database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetChoices>.Instance));
+        Workbench.Web.Tests.TestSupport.TestFleet.Add(_context.Services, _registry, _data.FullName);
         _context.Services.AddSingleton(new Workbench.Web.Estimation.LoadedModelEstimates(new Workbench.Web.Library.LibraryIndex(), new Workbench.Web.Estimation.EstimationModelSource()));
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         _registry.Register("c1", new WorkerRegistration("w1", "box", 1, "Cpu", "0.1.0", null));

@@ -72,6 +72,8 @@ public sealed class FleetTests : IAsyncLifetime
         Assert.NotEqual(alphaHost, placed.Value.Worker.Registration.HostName);
         Assert.Contains("GB left", placed.Value.Reason, StringComparison.Ordinal);
         Assert.NotEqual(alphaHost, Registry.Holding(Beta).Single().Registration.HostName);
+        // The reason stays with the resident model, for the pages and GET /workbench/v1/workers.
+        Assert.Equal(placed.Value.Reason, Registry.Holding(Beta).Single().FindResident(Beta)!.Placement);
         Assert.All(answers, a => Assert.Equal(GenerationOutcome.Completed, a.Completion.Outcome));
     }
 

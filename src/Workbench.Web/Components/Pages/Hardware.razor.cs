@@ -20,9 +20,7 @@ public sealed partial class Hardware : IDisposable
         Fleet.LocalFirst(Registry.Workers.Where(w => w.Hardware is not null), w => w.Registration.HostName)
             .Select(w => (w, Security.OwnerDetails.HardwareFor(_viewer, w.Hardware!)));
 
-    [Inject] public required FleetAdministration Fleet { get; init; }
-
-    [Inject] public required FleetChoices Choices { get; init; }
+    [Inject] public required FleetView Fleet { get; init; }
 
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()

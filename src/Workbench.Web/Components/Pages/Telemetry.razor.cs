@@ -21,9 +21,7 @@ public sealed partial class Telemetry : IDisposable
 
     private List<(string Host, TelemetryChartSet Charts)> Hosts { get; set; } = [];
 
-    [Inject] public required Workbench.Web.Workers.FleetAdministration Fleet { get; init; }
-
-    [Inject] public required Workbench.Web.Workers.FleetChoices Choices { get; init; }
+    [Inject] public required Workbench.Web.Workers.FleetView Fleet { get; init; }
 
     /// <inheritdoc />
     protected override void OnInitialized() => _subscription = Store.Subscribe(Refresh);
