@@ -175,6 +175,67 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await BrowserFixture.CaptureAsync(page, "chat-answer-versions");
     }
 
+    [Fact]
+    public async Task Editing_a_question_starts_a_branch_and_the_earlier_branch_stays_a_page_away_after_a_reload()
+    {
+        var page = await browser.OpenAsync("/chat", new ViewportSize { Width = 1440, Height = 900 });
+        await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+        var question = page.Locator("[data-role='user']").First;
+        var answer = page.Locator("[data-role='assistant']").Last;
+
+        await page.Locator(Input).FillAsync("Name a cat");
+        await page.Locator(Input).PressAsync("Enter");
+        await StopAnswerAsync(page, answer);
+        var firstAnswer = await answer.GetByTestId("chat-text").InnerTextAsync();
+
+        // Edit the question in place: Enter sends the edit as a new branch.
+        await question.GetByTestId("chat-edit-start").ClickAsync();
+        var edit = question.Locator("textarea[data-testid=chat-edit-input], [data-testid=chat-edit-input] textarea");
+        await Assertions.Expect(edit).ToHaveValueAsync("Name a cat");
+        await edit.FillAsync("Name a dog");
+        await edit.PressAsync("Enter");
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 2 of 2", new() { Timeout = 30_000 });
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a dog");
+        await StopAnswerAsync(page, answer);
+        await Assertions.Expect(page.Locator("[data-role='user']")).ToHaveCountAsync(1);
+        await BrowserFixture.CaptureAsync(page, "chat-edit-branch");
+
+        // The earlier branch, answer included, is a page away, and stays so in the saved conversation.
+        await question.GetByTestId("chat-branch-previous").ClickAsync();
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 1 of 2");
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a cat");
+        Assert.Equal(firstAnswer, await answer.GetByTestId("chat-text").InnerTextAsync());
+
+        await page.ReloadAsync();
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 1 of 2");
+        await question.GetByTestId("chat-branch-next").ClickAsync();
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a dog");
+    }
+
+    /// <summary>Once the answer has some text (or has ended), stops it if it still streams (Esc) and waits until it has ended.</summary>
+    private static async Task StopAnswerAsync(IPage page, ILocator answer)
+    {
+        await answer.WaitForAsync(new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync(
+            """
+            () => {
+              const answers = document.querySelectorAll('[data-role="assistant"]');
+              const last = answers[answers.length - 1];
+              return last && (last.dataset.streaming === 'false' || last.querySelector('[data-testid="chat-text"]').innerText.trim().length > 0);
+            }
+            """,
+            null,
+            new() { Timeout = 60_000 });
+        if (await page.GetByTestId("chat-stop").IsVisibleAsync())
+        {
+            await page.Keyboard.PressAsync("Escape");
+        }
+
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("chat-send")).ToBeVisibleAsync();
+    }
+
     /// <summary>The elements that reach past the right edge, widest first: what to fix when a page is too wide.</summary>
     private static Task<string> WidestAsync(IPage page) => page.EvaluateAsync<string>(
         """

@@ -95,5 +95,18 @@ internal static class SchemaMigrations
         );
         ALTER TABLE conversations ADD COLUMN fixed_seed INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 7: editing a user message starts a branch; the messages rows hold the branch shown, and each other edit of
+        //    the message at a position waits here with everything that followed it (JSON: ConversationMessage list).
+        """
+        ALTER TABLE messages ADD COLUMN branch INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE message_branches (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            branch          INTEGER NOT NULL,
+            messages_json   TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, position, branch)
+        );
+        """,
     ];
 }
