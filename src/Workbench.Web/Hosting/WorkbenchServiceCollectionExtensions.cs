@@ -91,6 +91,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());
         services.TryAddSingleton<LibraryStore>();
         services.TryAddSingleton<LibraryIndex>();
+        services.TryAddSingleton<ModelLoadFailures>();
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();

@@ -95,6 +95,19 @@ public sealed partial class Chat : IDisposable
             ? $"{model.Name} will probably not load here: {verdict.Message}"
             : null;
 
+    [Inject] public required ModelLoadFailures LoadFailures { get; init; }
+
+    /// <summary>
+    /// Said before sending: the chosen file did not load last time. Not said when the last answer already failed, so the
+    /// reason appears once (in that answer's alert).
+    /// </summary>
+    private string? LoadFailureWarning =>
+        Session.ModelPath is { } path
+        && LoadFailures.For(path) is { } failed
+        && (Session.Messages.Count == 0 || Session.Messages[^1].Completion?.Outcome != Workbench.Core.Protocol.GenerationOutcome.Failed)
+            ? $"{Path.GetFileName(path)} did not load last time: {failed.Explained}"
+            : null;
+
     [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     /// <inheritdoc />
