@@ -90,6 +90,20 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_breakdown_chart_has_units_on_its_axis_and_the_vram_as_a_line_and_the_ram_when_nothing_runs_on_a_gpu()
+    {
+        var page = _context.Render<Compare>();
+
+        page.Find("[data-testid=gpu-vram16]").Click();
+        Assert.Equal("GiB", page.Find("[data-testid=breakdown-unit]").TextContent);
+        Assert.Equal("GPU", page.Find("[data-testid=breakdown-bar]").GetAttribute("data-pool"));
+        Assert.Equal("VRAM 16 GiB", page.Find("[data-testid=breakdown-limit]").TextContent.Trim());
+
+        page.Find("[data-testid=gpu-none]").Click();
+        Assert.Equal(["RAM"], page.FindAll("[data-testid=breakdown-bar]").Select(b => b.GetAttribute("data-pool")));
+    }
+
+    [Fact]
     public async Task A_quantized_cache_without_flash_attention_gets_no_table_but_the_reason()
     {
         var page = _context.Render<Compare>();
