@@ -83,7 +83,7 @@ public sealed class ComparePageTests : IAsyncLifetime
         var page = _context.Render<Compare>();
 
         Assert.Contains("mud-chip-color-primary", page.Find("[data-testid=gpu-gpu0]").ClassList);
-        Assert.Contains("RTX Test · 8.0 GiB free", page.Find("[data-testid=gpu-gpu0]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("RTX Test · 8 GiB free", page.Find("[data-testid=gpu-gpu0]").TextContent, StringComparison.Ordinal);
         page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]")[0].Click();
         Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["weights", "KV cache", "compute", "overhead"], page.FindAll("[data-testid=breakdown-part]").Select(p => p.TextContent.Split(':')[0]));

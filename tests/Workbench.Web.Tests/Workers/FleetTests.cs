@@ -70,7 +70,7 @@ public sealed class FleetTests : IAsyncLifetime
 
         Assert.NotNull(placed);
         Assert.NotEqual(alphaHost, placed.Value.Worker.Registration.HostName);
-        Assert.Contains("GB left", placed.Value.Reason, StringComparison.Ordinal);
+        Assert.Contains("GiB left", placed.Value.Reason, StringComparison.Ordinal);
         Assert.NotEqual(alphaHost, Registry.Holding(Beta).Single().Registration.HostName);
         Assert.All(answers, a => Assert.Equal(GenerationOutcome.Completed, a.Completion.Outcome));
     }
