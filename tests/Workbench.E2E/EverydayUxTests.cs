@@ -172,6 +172,8 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await page.GetByTestId("chat-version-previous").ClickAsync();
         await Assertions.Expect(versions).ToHaveTextAsync("Answer 1 of 2");
         Assert.Equal(first, await answer.GetByTestId("chat-text").InnerTextAsync());
+        // The screenshot shows the pager under the answer, not wherever the reader scrolled to.
+        await log.EvaluateAsync("l => { l.scrollTop = l.scrollHeight; }");
         await BrowserFixture.CaptureAsync(page, "chat-answer-versions");
     }
 
@@ -211,6 +213,30 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 1 of 2");
         await question.GetByTestId("chat-branch-next").ClickAsync();
         await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a dog");
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_settings_tables_and_the_sign_in_codes_fit_the_screen()
+    {
+        var page = await browser.OpenAsync("/settings", new ViewportSize { Width = 390, Height = 844 });
+
+        await page.Locator("input[data-testid=access-token-name]").FillAsync("phone");
+        await page.GetByTestId("access-token-create").ClickAsync();
+        await page.GetByTestId("signin-qr").First.WaitForAsync();
+
+        // Nothing reaches past the right edge, and no table hides a part of itself in a sideways scroll.
+        var clipped = await page.EvaluateAsync<string[]>(
+            """
+            () => [...document.querySelectorAll('[data-testid=model-roots], [data-testid=access-tokens], [data-testid=api-keys], [data-testid=signin-link]')]
+              .flatMap(t => [t, ...t.querySelectorAll('*')])
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 || (e.classList.contains('mud-table-container') && e.scrollWidth > e.clientWidth + 1))
+              .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 2).join('.')} →${Math.round(e.getBoundingClientRect().right)}px`)
+            """);
+        Assert.True(clipped.Length == 0, string.Join(", ", clipped));
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "/settings overflows");
+        var code = (await page.GetByTestId("signin-qr").First.BoundingBoxAsync())!;
+        Assert.True(code.Width >= 140, $"the QR code is {code.Width}px wide");
+        await BrowserFixture.CaptureAsync(page, "settings-phone-signin");
     }
 
     /// <summary>Once the answer has some text (or has ended), stops it if it still streams (Esc) and waits until it has ended.</summary>
