@@ -96,8 +96,15 @@ public sealed partial class ChatSession(
     /// <summary>How full the context window was at the last answer that reported it.</summary>
     public ContextUsage? ContextUsage => ContextUsage.FromLast(_messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
 
-    /// <summary>Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).</summary>
-    public int? ContextSize { get; set; }
+    /// <summary>
+    /// Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).
+    /// Kept in <see cref="Settings"/>, so it is saved with the conversation (<see cref="ApplySettingsAsync"/>).
+    /// </summary>
+    public int? ContextSize
+    {
+        get => Settings.ContextSize;
+        set => Settings = Settings with { ContextSize = value };
+    }
 
     /// <summary>Requests ahead of this answer while every slot of its model is busy (0: not waiting).</summary>
     public int RequestsAhead { get; private set; }

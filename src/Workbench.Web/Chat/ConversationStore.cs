@@ -35,8 +35,8 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, owner)
-                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $owner)
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size, owner)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $contextSize, $owner)
                 """;
             insert.Parameters.AddWithValue("$owner", caller.Id);
             insert.Parameters.AddWithValue("$id", Key(conversation.Id));
@@ -162,7 +162,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
     {
         var updated = await ExecuteAsync(
             """
-            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, updated_at = $now
+            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, context_size = $contextSize, updated_at = $now
             WHERE id = $id
             """,
             command =>
@@ -321,7 +321,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
     }
 
     private const string SelectConversation =
-        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed FROM conversations";
+        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size FROM conversations";
 
     private static Conversation ReadConversation(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),
@@ -332,7 +332,8 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
             reader.GetString(4),
             JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? ConversationSettings.ChatSampling,
             reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.GetBoolean(7)));
+            reader.GetBoolean(7),
+            reader.IsDBNull(8) ? null : reader.GetInt32(8)));
 
     private static GenerationCompletion? ReadCompletion(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(ordinal), Json);
@@ -379,6 +380,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
         command.Parameters.AddWithValue("$sampling", JsonSerializer.Serialize(settings.Sampling, Json));
         command.Parameters.AddWithValue("$model", (object?)settings.ModelPath ?? DBNull.Value);
         command.Parameters.AddWithValue("$fixedSeed", settings.FixedSeed);
+        command.Parameters.AddWithValue("$contextSize", (object?)settings.ContextSize ?? DBNull.Value);
     }
 
     private static void AddAnswer(SqliteCommand command, string content, GenerationCompletion? completion, bool incomplete)

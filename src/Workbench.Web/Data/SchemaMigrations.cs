@@ -97,8 +97,10 @@ internal static class SchemaMigrations
         """,
 
         // 7: editing a user message starts a branch; the messages rows hold the branch shown, and each other edit of
-        //    the message at a position waits here with everything that followed it (JSON: ConversationMessage list).
+        //    the message at a position waits here with everything that followed it (JSON: ConversationMessage list);
+        //    a conversation keeps the context window chosen for it.
         """
+        ALTER TABLE conversations ADD COLUMN context_size INTEGER;
         ALTER TABLE messages ADD COLUMN branch INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE message_branches (
             conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,

@@ -167,6 +167,21 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_chosen_context_is_loaded_and_comes_back_with_the_conversation()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        await _session.ApplySettingsAsync(_session.Settings with { ModelPath = "/m.gguf", ContextSize = 2048 });
+        await AskAsync("Name a cat", "Tom");
+
+        var reopened = NewSession(_store);
+        reopened.ContextSize = 8192;
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+
+        Assert.Equal([("/m.gguf", (int?)2048)], _backend.Loads);
+        Assert.Equal(2048, reopened.ContextSize);
+    }
+
+    [Fact]
     public async Task An_empty_edit_or_an_edit_of_an_answer_changes_nothing()
     {
         await AskAsync("Name a cat", "Tom");

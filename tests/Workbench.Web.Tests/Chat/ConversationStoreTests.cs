@@ -9,7 +9,7 @@ namespace Workbench.Web.Tests.Chat;
 public sealed class ConversationStoreTests : IDisposable
 {
     private static readonly ConversationSettings Settings =
-        new("Answer in French.", new SamplingSettings { Temperature = 0.3f, TopK = 12, MinP = 0.1f, Seed = 99, MaxTokens = 1024 }, "/models/a.gguf");
+        new("Answer in French.", new SamplingSettings { Temperature = 0.3f, TopK = 12, MinP = 0.1f, Seed = 99, MaxTokens = 1024 }, "/models/a.gguf", ContextSize: 8192);
 
     private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();

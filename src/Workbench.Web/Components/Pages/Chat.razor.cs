@@ -62,7 +62,8 @@ public sealed partial class Chat : IDisposable
         ? Planner.ContextFor(path, Session.ContextSize)
         : Session.ContextSize ?? Workbench.Web.Estimation.LoadPlanner.DefaultContext;
 
-    private void SelectContext(int tokens) => Session.ContextSize = tokens;
+    // Saved with the conversation, so reopening it loads the same window.
+    private Task SelectContext(int tokens) => Session.ApplySettingsAsync(Session.Settings with { ContextSize = tokens });
 
     /// <summary>The KV cache after each answer, for the model this conversation runs on (or the loaded one).</summary>
     private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns =>
@@ -96,6 +97,13 @@ public sealed partial class Chat : IDisposable
             : null;
 
     [Inject] public required ModelLoadFailures LoadFailures { get; init; }
+
+    /// <summary>The chosen model is resident with a larger window than chosen: said, with why, rather than silently used.</summary>
+    private string? LoadedWindow =>
+        Session.ModelPath is { } path
+        && Workers.Holding(path).Select(w => w.FindResident(path)?.Load.ContextSize ?? 0).DefaultIfEmpty(0).Max() is var loaded and > 0
+            ? LoadedWindowNote.For(Path.GetFileName(path), loaded, ChosenContext)
+            : null;
 
     /// <summary>
     /// Said before sending: the chosen file did not load last time. Not said when the last answer already failed, so the
