@@ -146,6 +146,18 @@ public sealed partial class ChatSession(
         return true;
     }
 
+    /// <summary>
+    /// Takes the owner's defaults for new chats (system prompt, sampling, seed choice) while no conversation is open;
+    /// the model and context stay as chosen.
+    /// </summary>
+    public void UseDefaults(ConversationSettings? defaults)
+    {
+        if (defaults is not null && ConversationId is null && _messages.Count == 0)
+        {
+            Settings = Settings with { SystemPrompt = defaults.SystemPrompt, Sampling = defaults.Sampling, FixedSeed = defaults.FixedSeed };
+        }
+    }
+
     /// <summary>Starts over with an empty, not yet saved conversation that keeps the current settings.</summary>
     public void StartNew()
     {

@@ -98,9 +98,15 @@ internal static class SchemaMigrations
 
         // 7: editing a user message starts a branch; the messages rows hold the branch shown, and each other edit of
         //    the message at a position waits here with everything that followed it (JSON: ConversationMessage list);
-        //    a conversation keeps the context window chosen for it.
+        //    a conversation keeps the context window chosen for it; the owner's defaults for new chats (one row).
         """
         ALTER TABLE conversations ADD COLUMN context_size INTEGER;
+        CREATE TABLE chat_defaults (
+            id            INTEGER PRIMARY KEY CHECK (id = 1),
+            system_prompt TEXT NOT NULL,
+            sampling_json TEXT NOT NULL,
+            fixed_seed    INTEGER NOT NULL
+        );
         ALTER TABLE messages ADD COLUMN branch INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE message_branches (
             conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,

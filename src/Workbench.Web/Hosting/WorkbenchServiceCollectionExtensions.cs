@@ -118,6 +118,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddMudServices();
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ChatDefaultsStore>();
         services.TryAddSingleton<IChatBackend, WorkerChatBackend>();
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         services.TryAddScoped<ChatSession>();

@@ -98,6 +98,8 @@ public sealed partial class Chat : IDisposable
 
     [Inject] public required ModelLoadFailures LoadFailures { get; init; }
 
+    [Inject] public required ChatDefaultsStore ChatDefaults { get; init; }
+
     /// <summary>The chosen model is resident with a larger window than chosen: said, with why, rather than silently used.</summary>
     private string? LoadedWindow =>
         Session.ModelPath is { } path
@@ -127,6 +129,7 @@ public sealed partial class Chat : IDisposable
         var user = await Auth.CallerState.UserAsync(Authentication);
         Session.CanLoadModels = user.IsInRole(Workbench.Web.Security.AccessRoles.Owner);
         Session.Caller = ConversationCaller.From(user);
+        Session.UseDefaults(await ChatDefaults.GetAsync());
     }
 
     /// <inheritdoc />
