@@ -70,5 +70,14 @@ public sealed class ChatPageTests(BrowserFixture browser)
 
         await page.Locator("[data-role='assistant'][data-streaming='false']").WaitForAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("context-usage-text")).ToContainTextAsync("/ 8,192 tokens");
+
+        // A smaller pick is kept with the conversation; the model stays at 8k for now, and chat says so and why.
+        await page.GetByTestId("context-select").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "2k tokens" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("chat-loaded-window")).ToContainTextAsync("window of 8k tokens, larger than the 2k chosen here");
+        await page.ReloadAsync();
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync(
+            "() => { const s = document.querySelector('[data-testid=context-select]'); return s && ((s.value ?? '') + s.textContent).includes('2k tokens'); }");
     }
 }

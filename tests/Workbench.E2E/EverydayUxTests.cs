@@ -172,7 +172,99 @@ public sealed class EverydayUxTests(BrowserFixture browser)
         await page.GetByTestId("chat-version-previous").ClickAsync();
         await Assertions.Expect(versions).ToHaveTextAsync("Answer 1 of 2");
         Assert.Equal(first, await answer.GetByTestId("chat-text").InnerTextAsync());
+        // The screenshot shows the pager under the answer, not wherever the reader scrolled to.
+        await log.EvaluateAsync("l => { l.scrollTop = l.scrollHeight; }");
         await BrowserFixture.CaptureAsync(page, "chat-answer-versions");
+    }
+
+    [Fact]
+    public async Task Editing_a_question_starts_a_branch_and_the_earlier_branch_stays_a_page_away_after_a_reload()
+    {
+        var page = await browser.OpenAsync("/chat", new ViewportSize { Width = 1440, Height = 900 });
+        await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+        var question = page.Locator("[data-role='user']").First;
+        var answer = page.Locator("[data-role='assistant']").Last;
+
+        await page.Locator(Input).FillAsync("Name a cat");
+        await page.Locator(Input).PressAsync("Enter");
+        await StopAnswerAsync(page, answer);
+        var firstAnswer = await answer.GetByTestId("chat-text").InnerTextAsync();
+
+        // Edit the question in place: Enter sends the edit as a new branch.
+        await question.GetByTestId("chat-edit-start").ClickAsync();
+        var edit = question.Locator("textarea[data-testid=chat-edit-input], [data-testid=chat-edit-input] textarea");
+        await Assertions.Expect(edit).ToHaveValueAsync("Name a cat");
+        await edit.FillAsync("Name a dog");
+        await edit.PressAsync("Enter");
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 2 of 2", new() { Timeout = 30_000 });
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a dog");
+        await StopAnswerAsync(page, answer);
+        await Assertions.Expect(page.Locator("[data-role='user']")).ToHaveCountAsync(1);
+        await BrowserFixture.CaptureAsync(page, "chat-edit-branch");
+
+        // The earlier branch, answer included, is a page away, and stays so in the saved conversation.
+        await question.GetByTestId("chat-branch-previous").ClickAsync();
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 1 of 2");
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a cat");
+        Assert.Equal(firstAnswer, await answer.GetByTestId("chat-text").InnerTextAsync());
+
+        await page.ReloadAsync();
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(question.GetByTestId("chat-branch")).ToHaveTextAsync("Version 1 of 2");
+        await question.GetByTestId("chat-branch-next").ClickAsync();
+        await Assertions.Expect(question.GetByTestId("chat-text")).ToHaveTextAsync("Name a dog");
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_settings_tables_and_the_sign_in_codes_fit_the_screen()
+    {
+        var page = await browser.OpenAsync("/settings", new ViewportSize { Width = 390, Height = 844 });
+
+        // The defaults for new chats open in place, as on the Chat page.
+        await page.GetByTestId("chat-defaults-panel").GetByTestId("chat-settings-toggle").ClickAsync();
+        await page.GetByTestId("chat-defaults-panel").GetByTestId("sampling-temperature").First.WaitForAsync();
+        await page.Locator("input[data-testid=access-token-name]").FillAsync("phone");
+        await page.GetByTestId("access-token-create").ClickAsync();
+        await page.GetByTestId("signin-qr").First.WaitForAsync();
+
+        // Nothing reaches past the right edge, and no table hides a part of itself in a sideways scroll.
+        var clipped = await page.EvaluateAsync<string[]>(
+            """
+            () => [...document.querySelectorAll('[data-testid=model-roots], [data-testid=chat-defaults-panel], [data-testid=access-tokens], [data-testid=api-keys], [data-testid=signin-link]')]
+              .flatMap(t => [t, ...t.querySelectorAll('*')])
+              // A click's ripple grows past its button for a moment, inside the button's clipping.
+              .filter(e => !e.classList.contains('mud-ripple-effect'))
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 || (e.classList.contains('mud-table-container') && e.scrollWidth > e.clientWidth + 1))
+              .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 2).join('.')} →${Math.round(e.getBoundingClientRect().right)}px`)
+            """);
+        Assert.True(clipped.Length == 0, string.Join(", ", clipped));
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "/settings overflows");
+        var code = (await page.GetByTestId("signin-qr").First.BoundingBoxAsync())!;
+        Assert.True(code.Width >= 140, $"the QR code is {code.Width}px wide");
+        await BrowserFixture.CaptureAsync(page, "settings-phone-signin");
+    }
+
+    /// <summary>Once the answer has some text (or has ended), stops it if it still streams (Esc) and waits until it has ended.</summary>
+    private static async Task StopAnswerAsync(IPage page, ILocator answer)
+    {
+        await answer.WaitForAsync(new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync(
+            """
+            () => {
+              const answers = document.querySelectorAll('[data-role="assistant"]');
+              const last = answers[answers.length - 1];
+              return last && (last.dataset.streaming === 'false' || last.querySelector('[data-testid="chat-text"]').innerText.trim().length > 0);
+            }
+            """,
+            null,
+            new() { Timeout = 60_000 });
+        if (await page.GetByTestId("chat-stop").IsVisibleAsync())
+        {
+            await page.Keyboard.PressAsync("Escape");
+        }
+
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("chat-send")).ToBeVisibleAsync();
     }
 
     /// <summary>The elements that reach past the right edge, widest first: what to fix when a page is too wide.</summary>

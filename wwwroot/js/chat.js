@@ -1,6 +1,6 @@
 // Chat behaviour that belongs in the browser (no inline scripts: the content security policy is script-src 'self').
 // - The chat log follows a streaming answer unless the reader scrolled up; then a "Jump to latest" button appears.
-// - Esc stops a streaming answer; Enter in the message box sends without adding a new line (Shift+Enter: new line).
+// - Esc stops a streaming answer; Enter in the message box (or an edited message) sends without adding a new line (Shift+Enter: new line).
 // - The Copy button on a code block copies its code.
 // Everything works by event delegation and one observer, so it survives Blazor re-rendering and navigation.
 
@@ -109,7 +109,7 @@ document.addEventListener('click', async (event) => {
   }
 
   // Sending a message means wanting to see its answer: follow again.
-  if (target?.closest('[data-testid="chat-send"], [data-testid="chat-regenerate"]')) {
+  if (target?.closest('[data-testid="chat-send"], [data-testid="chat-regenerate"], [data-testid="chat-edit-send"]')) {
     for (const log of logs()) follow(log);
   }
 });
@@ -124,7 +124,7 @@ document.addEventListener('keydown', (event) => {
     return;
   }
 
-  const input = event.target instanceof Element ? event.target.closest('[data-testid="chat-input"]') : null;
+  const input = event.target instanceof Element ? event.target.closest('[data-testid="chat-input"], [data-testid="chat-edit-input"]') : null;
   if (input && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     // The server sends on this key; the box must not grow a new line first.
     event.preventDefault();

@@ -16,14 +16,25 @@ public sealed record ConversationMessage(int Position, string Role, string Conte
     /// <summary>The other answers to the same question (earlier or later versions), oldest first; kept so the user can page back.</summary>
     public IReadOnlyList<AnswerVersion> OtherVersions { get; init; } = [];
 
-    /// <summary>Equal when every field is, the other versions compared one by one (not as list references).</summary>
+    /// <summary>Which edit of the user message at this place this is: 0 for the one first sent, one more for each edit.</summary>
+    public int Branch { get; init; }
+
+    /// <summary>
+    /// The other edits of this user message, each with the conversation as it went on from there, oldest first;
+    /// editing a message starts a new branch and keeps the earlier one reachable.
+    /// </summary>
+    public IReadOnlyList<MessageBranch> OtherBranches { get; init; } = [];
+
+    /// <summary>Equal when every field is, the other versions and branches compared one by one (not as list references).</summary>
     public bool Equals(ConversationMessage? other) =>
         other is not null
         && Position == other.Position && Role == other.Role && Content == other.Content && Equals(Completion, other.Completion)
-        && Incomplete == other.Incomplete && Version == other.Version && OtherVersions.SequenceEqual(other.OtherVersions);
+        && Incomplete == other.Incomplete && Version == other.Version && OtherVersions.SequenceEqual(other.OtherVersions)
+        && Branch == other.Branch && OtherBranches.SequenceEqual(other.OtherBranches);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Position, Role, Content, Completion, Incomplete, Version, OtherVersions.Count);
+    public override int GetHashCode() =>
+        HashCode.Combine(Position, Role, Content, Completion, Incomplete, Version, HashCode.Combine(OtherVersions.Count, Branch, OtherBranches.Count));
 }
 
 /// <summary>An answer to the same question that is not the one shown (see <see cref="ConversationMessage.OtherVersions"/>).</summary>

@@ -7,7 +7,8 @@ namespace Workbench.Core.Conversations;
 /// <param name="Sampling">Sampling settings for its answers.</param>
 /// <param name="ModelPath">The model file it was held with, if any.</param>
 /// <param name="FixedSeed">Every answer uses <see cref="SamplingSettings.Seed"/>; otherwise each answer gets a random seed (shown with it).</param>
-public sealed record ConversationSettings(string SystemPrompt, SamplingSettings Sampling, string? ModelPath, bool FixedSeed = false)
+/// <param name="ContextSize">The context window chosen for it, in tokens; null for the default.</param>
+public sealed record ConversationSettings(string SystemPrompt, SamplingSettings Sampling, string? ModelPath, bool FixedSeed = false, int? ContextSize = null)
 {
     /// <summary>
     /// Sampling for a new chat: answers run until the model ends them or the context window is full

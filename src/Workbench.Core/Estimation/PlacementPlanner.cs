@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace Workbench.Core.Estimation;
 
@@ -55,8 +54,8 @@ public static class PlacementPlanner
             _ => "does not fit anywhere; trying the roomiest",
         };
         var left = worker.HeadroomBytes >= 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{worker.HeadroomBytes / 1e9:0.0} GB left")
-            : string.Create(CultureInfo.InvariantCulture, $"{-worker.HeadroomBytes / 1e9:0.0} GB over, idle models make room");
+            ? $"{ByteSize.Format(worker.HeadroomBytes)} left"
+            : $"{ByteSize.Format(-worker.HeadroomBytes)} over, idle models make room";
         return $"on {worker.Name}: {how}, {left}";
     }
 }

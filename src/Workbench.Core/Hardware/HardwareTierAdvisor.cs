@@ -51,19 +51,19 @@ public static class HardwareTierAdvisor
     private static string AdviceFor(HardwareTier tier, long vramBytes) => tier switch
     {
         HardwareTier.Models70B => "70B models fit in VRAM at Q4, and everything smaller at higher quality.",
-        HardwareTier.Models34B => "34B models fit in VRAM at Q4 (about 17 GB of weights); 70B only at very low bits (2–3-bit) or with layers offloaded to the CPU.",
+        HardwareTier.Models34B => "34B models fit in VRAM at Q4 (about 17 GiB of weights); 70B only at very low bits (2–3-bit) or with layers offloaded to the CPU.",
         HardwareTier.Models13B => "13B models fit in VRAM at Q4–Q5, 7B at Q8; larger models need layers offloaded to the CPU.",
         HardwareTier.Models7B => "7B models fit in VRAM at Q4/Q5; 13B and larger need layers offloaded to the CPU.",
-        _ when vramBytes > 0 => "Under 8 GB of VRAM: small models (3B, or 7B at Q4 with some layers on the CPU) run best; expect CPU-bound speeds for anything larger.",
+        _ when vramBytes > 0 => "Under 8 GiB of VRAM: small models (3B, or 7B at Q4 with some layers on the CPU) run best; expect CPU-bound speeds for anything larger.",
         _ => "No NVIDIA GPU: models run on the CPU at a few tokens per second; 7B at Q4 is the comfortable size.",
     };
 
     private static string? NextUpgradeFor(HardwareTier tier) => tier switch
     {
-        HardwareTier.Minimal => "A GPU with 8 GB of VRAM runs 7B models at Q4/Q5 entirely on the GPU.",
-        HardwareTier.Models7B => "16 GB of VRAM unlocks 13B models.",
-        HardwareTier.Models13B => "24 GB of VRAM unlocks 34B models at Q4 (about 17 GB of weights).",
-        HardwareTier.Models34B => "48 GB of VRAM (for example two 24 GB cards) runs 70B models at Q4.",
+        HardwareTier.Minimal => "A GPU with 8 GiB of VRAM runs 7B models at Q4/Q5 entirely on the GPU.",
+        HardwareTier.Models7B => "16 GiB of VRAM unlocks 13B models.",
+        HardwareTier.Models13B => "24 GiB of VRAM unlocks 34B models at Q4 (about 17 GiB of weights).",
+        HardwareTier.Models34B => "48 GiB of VRAM (for example two 24 GiB cards) runs 70B models at Q4.",
         _ => null,
     };
 
@@ -77,23 +77,23 @@ public static class HardwareTierAdvisor
         var gib = ramBytes.Value / (double)GiB;
         if (!AtLeast(ramBytes, 16, RamTolerance))
         {
-            return FormattableString.Invariant($"{gib:0.#} GB of RAM is below the 16 GB minimum: loading models and running the dashboard alongside will swap.");
+            return FormattableString.Invariant($"{gib:0.#} GiB of RAM is below the 16 GiB minimum: loading models and running the dashboard alongside will swap.");
         }
 
         if (vramBytes <= 0)
         {
             return AtLeast(ramBytes, 32, RamTolerance)
-                ? FormattableString.Invariant($"{gib:0.#} GB of RAM holds models up to 34B at Q4 on the CPU, slowly.")
-                : FormattableString.Invariant($"{gib:0.#} GB of RAM holds 7B–13B models at Q4 on the CPU; 32–64 GB fits 34B.");
+                ? FormattableString.Invariant($"{gib:0.#} GiB of RAM holds models up to 34B at Q4 on the CPU, slowly.")
+                : FormattableString.Invariant($"{gib:0.#} GiB of RAM holds 7B–13B models at Q4 on the CPU; 32–64 GiB fits 34B.");
         }
 
         if (!AtLeast(ramBytes, 32, RamTolerance))
         {
             return tier == HardwareTier.Models70B
-                ? FormattableString.Invariant($"{gib:0.#} GB of RAM is enough while models stay in VRAM.")
-                : FormattableString.Invariant($"{gib:0.#} GB of RAM covers models that fit in VRAM; 32–64 GB lets layers that do not fit run on the CPU.");
+                ? FormattableString.Invariant($"{gib:0.#} GiB of RAM is enough while models stay in VRAM.")
+                : FormattableString.Invariant($"{gib:0.#} GiB of RAM covers models that fit in VRAM; 32–64 GiB lets layers that do not fit run on the CPU.");
         }
 
-        return FormattableString.Invariant($"{gib:0.#} GB of RAM leaves room to offload layers that do not fit in VRAM to the CPU (slower, but larger models run).");
+        return FormattableString.Invariant($"{gib:0.#} GiB of RAM leaves room to offload layers that do not fit in VRAM to the CPU (slower, but larger models run).");
     }
 }

@@ -9,6 +9,7 @@ public sealed class ChatMessage(string role, string text = "")
 {
     private readonly StringBuilder _text = new(text);
     private List<AnswerVersion> _otherVersions = [];
+    private List<MessageBranch> _otherBranches = [];
 
     // A saved answer that never reported its end (the worker or the host went away): not streaming any more.
     private bool _interrupted;
@@ -43,6 +44,29 @@ public sealed class ChatMessage(string role, string text = "")
     /// <summary>This answer's place (1-based) among the answers to its question, oldest first.</summary>
     public int VersionNumber => _otherVersions.Count(v => v.Version < Version) + 1;
 
+    /// <summary>Which edit of this user message this is (0 for the one first sent; each edit one more).</summary>
+    public int Branch { get; private set; }
+
+    /// <summary>The other edits of this user message, each with the conversation that followed it, oldest first.</summary>
+    public IReadOnlyList<MessageBranch> OtherBranches => _otherBranches;
+
+    /// <summary>How many edits of this message there are, this one included.</summary>
+    public int BranchCount => _otherBranches.Count + 1;
+
+    /// <summary>This edit's place (1-based) among the edits of the message, oldest first.</summary>
+    public int BranchNumber => _otherBranches.Count(b => b.Branch < Branch) + 1;
+
+    /// <summary>The number a new edit of this message gets.</summary>
+    public int NextBranch => _otherBranches.Select(b => b.Branch).Append(Branch).Max() + 1;
+
+    /// <summary>The edit <paramref name="step"/> places away (−1: the older neighbour), or null past either end.</summary>
+    public MessageBranch? NeighbourBranch(int step)
+    {
+        var numbers = _otherBranches.Select(b => b.Branch).Append(Branch).Order().ToList();
+        var index = numbers.IndexOf(Branch) + step;
+        return index >= 0 && index < numbers.Count && step != 0 ? _otherBranches.Find(b => b.Branch == numbers[index]) : null;
+    }
+
     /// <summary>A message as it was saved.</summary>
     public static ChatMessage Restore(ConversationMessage saved)
     {
@@ -52,6 +76,8 @@ public sealed class ChatMessage(string role, string text = "")
             TokenCount = saved.Completion?.GeneratedTokens ?? 0,
             Version = saved.Version,
             _otherVersions = [.. saved.OtherVersions.OrderBy(v => v.Version)],
+            Branch = saved.Branch,
+            _otherBranches = [.. saved.OtherBranches.OrderBy(b => b.Branch)],
         };
         message._interrupted = saved.Role == "assistant" && saved.Completion is null;
         return message;
@@ -59,7 +85,13 @@ public sealed class ChatMessage(string role, string text = "")
 
     /// <summary>The message as it is saved at <paramref name="position"/>.</summary>
     public ConversationMessage ToSaved(int position) =>
-        new(position, Role, Text, Completion, Role == "assistant" && IsUnfinished(Completion)) { Version = Version, OtherVersions = _otherVersions };
+        new(position, Role, Text, Completion, Role == "assistant" && IsUnfinished(Completion))
+        {
+            Version = Version,
+            OtherVersions = [.. _otherVersions],
+            Branch = Branch,
+            OtherBranches = [.. _otherBranches],
+        };
 
     /// <summary>An empty answer to the same question that keeps this one (and its other versions) to page back to.</summary>
     public ChatMessage NextVersion()

@@ -96,8 +96,15 @@ public sealed partial class ChatSession(
     /// <summary>How full the context window was at the last answer that reported it.</summary>
     public ContextUsage? ContextUsage => ContextUsage.FromLast(_messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
 
-    /// <summary>Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).</summary>
-    public int? ContextSize { get; set; }
+    /// <summary>
+    /// Context the model is loaded with for this chat; null for the default (<see cref="Workbench.Web.Estimation.LoadPlanner.DefaultContext"/>).
+    /// Kept in <see cref="Settings"/>, so it is saved with the conversation (<see cref="ApplySettingsAsync"/>).
+    /// </summary>
+    public int? ContextSize
+    {
+        get => Settings.ContextSize;
+        set => Settings = Settings with { ContextSize = value };
+    }
 
     /// <summary>Requests ahead of this answer while every slot of its model is busy (0: not waiting).</summary>
     public int RequestsAhead { get; private set; }
@@ -139,6 +146,18 @@ public sealed partial class ChatSession(
         return true;
     }
 
+    /// <summary>
+    /// Takes the owner's defaults for new chats (system prompt, sampling, seed choice) while no conversation is open;
+    /// the model and context stay as chosen.
+    /// </summary>
+    public void UseDefaults(ConversationSettings? defaults)
+    {
+        if (defaults is not null && ConversationId is null && _messages.Count == 0)
+        {
+            Settings = Settings with { SystemPrompt = defaults.SystemPrompt, Sampling = defaults.Sampling, FixedSeed = defaults.FixedSeed };
+        }
+    }
+
     /// <summary>Starts over with an empty, not yet saved conversation that keeps the current settings.</summary>
     public void StartNew()
     {
@@ -159,23 +178,9 @@ public sealed partial class ChatSession(
     /// <summary>Sends a user message and streams the answer; the first message starts a saved conversation titled after it.</summary>
     public async Task SendAsync(string text)
     {
-        if (string.IsNullOrWhiteSpace(text) || IsGenerating)
+        using var permit = await AdmitAsync(text);
+        if (permit is null)
         {
-            return;
-        }
-
-        if (text.Length > MaxMessageLength)
-        {
-            Notice = $"Messages are limited to {MaxMessageLength:N0} characters; this one has {text.Length:N0}. Send it in parts.";
-            await NotifyAsync();
-            return;
-        }
-
-        using var permit = _sends.AttemptAcquire();
-        if (!permit.IsAcquired)
-        {
-            Notice = "Messages are arriving faster than a person types; wait a few seconds and send again.";
-            await NotifyAsync();
             return;
         }
 
@@ -194,6 +199,66 @@ public sealed partial class ChatSession(
             await EndGenerationAsync();
         }
     }
+
+    /// <summary>
+    /// Sends <paramref name="text"/> in place of the user message <paramref name="message"/> and streams a new answer: the
+    /// message and everything after it stay as another branch to page back to (<see cref="ShowBranchAsync"/>).
+    /// </summary>
+    public async Task EditAsync(ChatMessage message, string text)
+    {
+        var position = _messages.IndexOf(message);
+        if (position < 0 || message.Role != "user")
+        {
+            return;
+        }
+
+        using var permit = await AdmitAsync(text);
+        if (permit is null)
+        {
+            return;
+        }
+
+        var kept = BranchFrom(position);
+        var edited = ChatMessage.Restore(new ConversationMessage(position, "user", text.Trim(), null, false)
+        {
+            Branch = message.NextBranch,
+            OtherBranches = [.. message.OtherBranches, kept],
+        });
+        using var generation = BeginGeneration();
+        try
+        {
+            await SaveConversationAsync(edited.Text);
+            _messages = [.. _messages.Take(position), edited];
+            await PersistAsync(ConversationId, id => store.BranchAsync(id, edited.ToSaved(position)));
+            await AnswerAsync(generation.Token);
+        }
+        finally
+        {
+            await EndGenerationAsync();
+        }
+    }
+
+    /// <summary>Shows the edit <paramref name="step"/> branches away from the user message <paramref name="message"/>, with the conversation that followed it.</summary>
+    public async Task ShowBranchAsync(ChatMessage message, int step)
+    {
+        var position = _messages.IndexOf(message);
+        if (IsGenerating || position < 0 || message.NeighbourBranch(step) is not { } branch || branch.Messages.Count == 0)
+        {
+            return;
+        }
+
+        var kept = BranchFrom(position);
+        var restored = branch.Messages.Select(ChatMessage.Restore).ToList();
+        restored[0] = ChatMessage.Restore(branch.Messages[0] with { OtherBranches = [.. message.OtherBranches.Where(b => b.Branch != branch.Branch), kept] });
+        _messages = [.. _messages.Take(position), .. restored];
+        await PersistAsync(ConversationId, id => store.ShowBranchAsync(id, position, branch.Branch));
+        await NotifyAsync();
+    }
+
+    /// <summary>The message at <paramref name="position"/> and everything after it, as a branch of that message.</summary>
+    private MessageBranch BranchFrom(int position) => new(
+        _messages[position].Branch,
+        [.. _messages.Skip(position).Select((m, i) => i == 0 ? m.ToSaved(position) with { OtherBranches = [] } : m.ToSaved(position + i))]);
 
     /// <summary>
     /// Asks for the last answer again; the earlier answer is kept as another version to page back to
@@ -240,6 +305,33 @@ public sealed partial class ChatSession(
         message.Show(version);
         await PersistAsync(ConversationId, id => store.ShowVersionAsync(id, position, version.Version));
         await NotifyAsync();
+    }
+
+    /// <summary>A send permit for <paramref name="text"/>, or null (with the reason as the notice) when it may not be sent now.</summary>
+    private async Task<RateLimitLease?> AdmitAsync(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || IsGenerating)
+        {
+            return null;
+        }
+
+        if (text.Length > MaxMessageLength)
+        {
+            Notice = $"Messages are limited to {MaxMessageLength:N0} characters; this one has {text.Length:N0}. Send it in parts.";
+            await NotifyAsync();
+            return null;
+        }
+
+        var permit = _sends.AttemptAcquire();
+        if (!permit.IsAcquired)
+        {
+            permit.Dispose();
+            Notice = "Messages are arriving faster than a person types; wait a few seconds and send again.";
+            await NotifyAsync();
+            return null;
+        }
+
+        return permit;
     }
 
     /// <summary>Stops the answer that is streaming.</summary>

@@ -14,7 +14,7 @@ namespace Workbench.Web.Chat;
 /// Each conversation has an owner: listing, reading, renaming and deleting take the caller and find only
 /// what the caller may see. The message writes take an id the caller got from those (a chat session's own).
 /// </summary>
-public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider time)
+public sealed partial class ConversationStore(WorkbenchDatabase database, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -35,8 +35,8 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, owner)
-                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $owner)
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size, owner)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $contextSize, $owner)
                 """;
             insert.Parameters.AddWithValue("$owner", caller.Id);
             insert.Parameters.AddWithValue("$id", Key(conversation.Id));
@@ -122,54 +122,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             conversation = ReadConversation(reader);
         }
 
-        var others = new Dictionary<int, List<AnswerVersion>>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = """
-                SELECT position, version, content, completion_json FROM answer_versions
-                WHERE conversation_id = $id ORDER BY position, version
-                """;
-            command.Parameters.AddWithValue("$id", Key(id));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var position = reader.GetInt32(0);
-                if (!others.TryGetValue(position, out var list))
-                {
-                    others[position] = list = [];
-                }
-
-                list.Add(new AnswerVersion(reader.GetInt32(1), reader.GetString(2), ReadCompletion(reader, 3)));
-            }
-        }
-
-        var messages = new List<ConversationMessage>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = """
-                SELECT position, role, content, completion_json, incomplete, version FROM messages
-                WHERE conversation_id = $id ORDER BY position
-                """;
-            command.Parameters.AddWithValue("$id", Key(id));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var position = reader.GetInt32(0);
-                messages.Add(new ConversationMessage(
-                    position,
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    ReadCompletion(reader, 3),
-                    reader.GetBoolean(4))
-                {
-                    Version = reader.GetInt32(5),
-                    OtherVersions = others.GetValueOrDefault(position) ?? [],
-                });
-            }
-        }
-
+        var messages = await ReadMessagesAsync(connection, transaction, id, 0, cancellationToken);
         return new ConversationTranscript(conversation, messages);
     }
 
@@ -209,7 +162,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
     {
         var updated = await ExecuteAsync(
             """
-            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, updated_at = $now
+            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, context_size = $contextSize, updated_at = $now
             WHERE id = $id
             """,
             command =>
@@ -232,16 +185,12 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             {
                 upsert.Transaction = transaction;
                 upsert.CommandText = """
-                    INSERT INTO messages (conversation_id, position, role, content, completion_json, incomplete, version)
-                    VALUES ($id, $position, $role, $content, $completion, $incomplete, $version)
+                    INSERT INTO messages (conversation_id, position, role, content, completion_json, incomplete, version, branch)
+                    VALUES ($id, $position, $role, $content, $completion, $incomplete, $version, $branch)
                     ON CONFLICT (conversation_id, position) DO UPDATE
-                    SET role = $role, content = $content, completion_json = $completion, incomplete = $incomplete, version = $version
+                    SET role = $role, content = $content, completion_json = $completion, incomplete = $incomplete, version = $version, branch = $branch
                     """;
-                upsert.Parameters.AddWithValue("$id", Key(conversationId));
-                upsert.Parameters.AddWithValue("$position", message.Position);
-                upsert.Parameters.AddWithValue("$role", message.Role);
-                upsert.Parameters.AddWithValue("$version", message.Version);
-                AddAnswer(upsert, message.Content, message.Completion, message.Incomplete);
+                AddMessage(upsert, conversationId, message);
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -333,11 +282,15 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         return NotifyIf(changed > 0);
     }
 
-    /// <summary>Removes the messages (and their other versions) from <paramref name="position"/> on.</summary>
+    /// <summary>Removes the messages (and their other versions and branches) from <paramref name="position"/> on.</summary>
     public async Task RemoveMessagesFromAsync(Guid conversationId, int position, CancellationToken cancellationToken = default)
     {
         var removed = await ExecuteAsync(
-            "DELETE FROM answer_versions WHERE conversation_id = $id AND position >= $position; DELETE FROM messages WHERE conversation_id = $id AND position >= $position",
+            """
+            DELETE FROM answer_versions WHERE conversation_id = $id AND position >= $position;
+            DELETE FROM message_branches WHERE conversation_id = $id AND position >= $position;
+            DELETE FROM messages WHERE conversation_id = $id AND position >= $position
+            """,
             command =>
             {
                 command.Parameters.AddWithValue("$id", Key(conversationId));
@@ -345,6 +298,16 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             },
             cancellationToken);
         NotifyIf(removed > 0);
+    }
+
+    private static void AddMessage(SqliteCommand command, Guid conversationId, ConversationMessage message)
+    {
+        command.Parameters.AddWithValue("$id", Key(conversationId));
+        command.Parameters.AddWithValue("$position", message.Position);
+        command.Parameters.AddWithValue("$role", message.Role);
+        command.Parameters.AddWithValue("$version", message.Version);
+        command.Parameters.AddWithValue("$branch", message.Branch);
+        AddAnswer(command, message.Content, message.Completion, message.Incomplete);
     }
 
     // The owner sees every conversation, anyone else only their own.
@@ -358,7 +321,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
     }
 
     private const string SelectConversation =
-        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed FROM conversations";
+        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size FROM conversations";
 
     private static Conversation ReadConversation(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),
@@ -369,7 +332,8 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
             reader.GetString(4),
             JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? ConversationSettings.ChatSampling,
             reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.GetBoolean(7)));
+            reader.GetBoolean(7),
+            reader.IsDBNull(8) ? null : reader.GetInt32(8)));
 
     private static GenerationCompletion? ReadCompletion(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(ordinal), Json);
@@ -416,6 +380,7 @@ public sealed class ConversationStore(WorkbenchDatabase database, TimeProvider t
         command.Parameters.AddWithValue("$sampling", JsonSerializer.Serialize(settings.Sampling, Json));
         command.Parameters.AddWithValue("$model", (object?)settings.ModelPath ?? DBNull.Value);
         command.Parameters.AddWithValue("$fixedSeed", settings.FixedSeed);
+        command.Parameters.AddWithValue("$contextSize", (object?)settings.ContextSize ?? DBNull.Value);
     }
 
     private static void AddAnswer(SqliteCommand command, string content, GenerationCompletion? completion, bool incomplete)

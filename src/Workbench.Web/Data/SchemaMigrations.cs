@@ -96,7 +96,28 @@ internal static class SchemaMigrations
         ALTER TABLE conversations ADD COLUMN fixed_seed INTEGER NOT NULL DEFAULT 0;
         """,
 
-        // 7: the owner's choices about the fleet: a name for each machine, machines retired (refused when they
+        // 7: editing a user message starts a branch; the messages rows hold the branch shown, and each other edit of
+        //    the message at a position waits here with everything that followed it (JSON: ConversationMessage list);
+        //    a conversation keeps the context window chosen for it; the owner's defaults for new chats (one row).
+        """
+        ALTER TABLE conversations ADD COLUMN context_size INTEGER;
+        CREATE TABLE chat_defaults (
+            id            INTEGER PRIMARY KEY CHECK (id = 1),
+            system_prompt TEXT NOT NULL,
+            sampling_json TEXT NOT NULL,
+            fixed_seed    INTEGER NOT NULL
+        );
+        ALTER TABLE messages ADD COLUMN branch INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE message_branches (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            position        INTEGER NOT NULL,
+            branch          INTEGER NOT NULL,
+            messages_json   TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, position, branch)
+        );
+        """,
+
+        // 8: the owner's choices about the fleet: a name for each machine, machines retired (refused when they
         //    connect) and models pinned to one machine. Machines are known by the name their worker reports.
         """
         CREATE TABLE fleet_workers (

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Workbench.Core.Estimation;
 
 namespace Workbench.Web.Estimation;
@@ -11,7 +10,7 @@ namespace Workbench.Web.Estimation;
 /// <param name="Detected">Whether this is real hardware rather than a what-if.</param>
 public sealed record GpuChoice(string Key, string Label, IReadOnlyList<GpuBudget> Gpus, long? AvailableRamBytes, bool Detected)
 {
-    /// <summary>The what-if sizes offered beside detected hardware, in GB.</summary>
+    /// <summary>The what-if sizes offered beside detected hardware, in GiB.</summary>
     public static readonly IReadOnlyList<int> PresetGigabytes = [8, 12, 16, 24, 48, 80];
 
     /// <summary>Detected choices first (each GPU, all GPUs when several, or the CPU when none), then the presets.</summary>
@@ -39,9 +38,9 @@ public sealed record GpuChoice(string Key, string Label, IReadOnlyList<GpuBudget
 
         choices.Add(new GpuChoice("none", "no GPU", [], null, false));
         choices.AddRange(PresetGigabytes.Select(gb =>
-            new GpuChoice($"vram{gb}", $"{gb} GB", [GpuBudget.WithGibibytes($"{gb} GB GPU", gb)], null, false)));
+            new GpuChoice($"vram{gb}", $"{gb} GiB", [GpuBudget.WithGibibytes($"{gb} GiB GPU", gb)], null, false)));
         return choices;
     }
 
-    private static string FormatGib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F1} GiB");
+    private static string FormatGib(long bytes) => ByteSize.Format(bytes);
 }

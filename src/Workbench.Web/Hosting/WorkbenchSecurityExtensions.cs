@@ -31,6 +31,7 @@ public static class WorkbenchSecurityExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>());
         services.TryAddSingleton<AccessTokenStore>();
         services.TryAddSingleton<WorkerSecret>();
+        services.TryAddSingleton<SignInLinkSource>();
         services.AddHostedService<AccessTokenAnnouncer>();
 
         // Keys in the data folder: a restart does not sign everyone out.

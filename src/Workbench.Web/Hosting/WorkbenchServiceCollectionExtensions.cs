@@ -96,6 +96,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DemoModelProvisioner>());
         services.TryAddSingleton<LibraryStore>();
         services.TryAddSingleton<LibraryIndex>();
+        services.TryAddSingleton<ModelLoadFailures>();
         services.TryAddSingleton<LibraryScanService>();
         services.TryAddSingleton<Workbench.Web.Estimation.EstimationModelSource>();
         services.TryAddSingleton<Workbench.Web.Estimation.LibraryFit>();
@@ -122,6 +123,7 @@ public static class WorkbenchServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddMudServices();
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ChatDefaultsStore>();
         services.TryAddSingleton<IChatBackend, WorkerChatBackend>();
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section);
         services.TryAddScoped<ChatSession>();

@@ -3,17 +3,11 @@ using Workbench.Core.Library;
 
 namespace Workbench.Web.Library;
 
-/// <summary>How model figures read on the pages: sizes in GB (decimal, as on download pages), parameters in billions.</summary>
+/// <summary>How model figures read on the pages: sizes in binary units (GiB, MiB) as everywhere on the pages, parameters in billions.</summary>
 public static class ModelDisplay
 {
-    /// <summary>e.g. "4.92 GB", "512 MB".</summary>
-    public static string Bytes(long bytes) => bytes switch
-    {
-        >= 1_000_000_000 => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture) + " GB",
-        >= 1_000_000 => (bytes / 1e6).ToString("F0", CultureInfo.InvariantCulture) + " MB",
-        >= 1_000 => (bytes / 1e3).ToString("F0", CultureInfo.InvariantCulture) + " KB",
-        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
-    };
+    /// <summary>e.g. "4.6 GiB", "512 MiB": the one size convention of every page (<see cref="Workbench.Core.Estimation.ByteSize.Format"/>).</summary>
+    public static string Bytes(long bytes) => Workbench.Core.Estimation.ByteSize.Format(bytes);
 
     /// <summary>e.g. "8.03B", "135M", "—" when unknown.</summary>
     public static string Parameters(long? count) => count switch

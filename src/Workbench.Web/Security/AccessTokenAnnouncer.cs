@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Workbench.Web.Security;
 
@@ -28,22 +27,10 @@ public sealed partial class AccessTokenAnnouncer(
 
     private void Announce(string token)
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
-        var link = SignInLink(address, token);
-        LogFirstToken(logger, link);
+        var links = new SignInLinkSource(server).For(token);
+        LogFirstToken(logger, string.Join(Environment.NewLine, links.Select(l => "  " + l)));
     }
 
-    /// <summary>The link to print: the listening address with a wildcard host replaced by this machine's name.</summary>
-    public static string SignInLink(string listeningAddress, string token)
-    {
-        ArgumentNullException.ThrowIfNull(listeningAddress);
-        var normalized = listeningAddress.Replace("://*", "://" + Environment.MachineName, StringComparison.Ordinal)
-            .Replace("://+", "://" + Environment.MachineName, StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://" + Environment.MachineName, StringComparison.Ordinal)
-            .Replace("://[::]", "://" + Environment.MachineName, StringComparison.Ordinal);
-        return $"{normalized.TrimEnd('/')}/signin/link?token={Uri.EscapeDataString(token)}";
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: open {Link} to sign in as the owner from another device. Until someone signs in, each start prints a new link; afterwards make tokens on the Settings page.")]
-    private static partial void LogFirstToken(ILogger logger, string link);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: to sign in as the owner from another device, open one of these links (the one on your network):\n{Links}\nUntil someone signs in, each start prints a new link; afterwards make tokens on the Settings page, which shows them as QR codes.")]
+    private static partial void LogFirstToken(ILogger logger, string links);
 }

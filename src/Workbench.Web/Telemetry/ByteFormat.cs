@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Workbench.Web.Telemetry;
 
-/// <summary>Byte counts as people read them (binary units, labelled GB as the OS tools do).</summary>
+/// <summary>Meters and chart axes in GiB (binary units, labelled as such, like <see cref="Workbench.Core.Estimation.ByteSize.Format"/>): used and total in one unit.</summary>
 public static class ByteFormat
 {
     private const double GiB = 1L << 30;

@@ -185,7 +185,26 @@ public sealed partial class WorkerGateway(
         }
 
         Record(connectionId, request.ModelPath, result);
+        NoteInLibrary(request.ModelPath, result);
         return result;
+    }
+
+    // What the worker answered about the file itself (not a cancel or a lost connection) marks it in the library.
+    private void NoteInLibrary(string modelPath, ModelLoadResult result)
+    {
+        if (services.GetService<Library.ModelLoadFailures>() is not { } failures)
+        {
+            return;
+        }
+
+        if (result.Succeeded)
+        {
+            failures.Clear(modelPath);
+        }
+        else if (result.Error is { Length: > 0 } error)
+        {
+            failures.Record(modelPath, error);
+        }
     }
 
     // A failed load leaves that file unloaded on the worker (it replaced it first); the other models stay.

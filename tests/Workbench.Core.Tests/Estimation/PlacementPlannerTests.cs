@@ -27,7 +27,7 @@ public sealed class PlacementPlannerTests
             new PlacementCandidate("full-big", "desk-3090", false, FitKind.FitsFully, 6_100_000_000)]);
 
         Assert.Equal("full-big", choice!.Worker.WorkerId);
-        Assert.Equal("on desk-3090: fits fully, 6.1 GB left", choice.Reason);
+        Assert.Equal("on desk-3090: fits fully, 5.7 GiB left", choice.Reason);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class HardwareTierAdvisorTests
         var advice = HardwareTierAdvisor.Advise(6 * GiB, 32 * GiB);
 
         Assert.Equal(HardwareTier.Minimal, advice.Tier);
-        Assert.StartsWith("Under 8 GB of VRAM", advice.Advice);
+        Assert.StartsWith("Under 8 GiB of VRAM", advice.Advice);
     }
 
     [Fact]
@@ -65,15 +65,15 @@ public sealed class HardwareTierAdvisorTests
     {
         var advice = HardwareTierAdvisor.Advise(24564 * MiB, 64 * GiB);
 
-        Assert.Contains("34B models fit in VRAM at Q4 (about 17 GB", advice.Advice);
+        Assert.Contains("34B models fit in VRAM at Q4 (about 17 GiB", advice.Advice);
         Assert.Contains("70B only at very low bits", advice.Advice);
     }
 
     [Theory]
-    [InlineData(0, "8 GB of VRAM runs 7B")]
-    [InlineData(8, "16 GB of VRAM unlocks 13B")]
-    [InlineData(16, "24 GB of VRAM unlocks 34B")]
-    [InlineData(24, "48 GB of VRAM")]
+    [InlineData(0, "8 GiB of VRAM runs 7B")]
+    [InlineData(8, "16 GiB of VRAM unlocks 13B")]
+    [InlineData(16, "24 GiB of VRAM unlocks 34B")]
+    [InlineData(24, "48 GiB of VRAM")]
     public void Each_tier_below_the_top_names_the_upgrade_to_the_next(int vramGiB, string upgrade)
     {
         Assert.Contains(upgrade, HardwareTierAdvisor.Advise(vramGiB * GiB, 32 * GiB).NextUpgrade);
@@ -86,8 +86,8 @@ public sealed class HardwareTierAdvisorTests
     }
 
     [Theory]
-    [InlineData(8, "below the 16 GB minimum")]
-    [InlineData(14, "below the 16 GB minimum")]
+    [InlineData(8, "below the 16 GiB minimum")]
+    [InlineData(14, "below the 16 GiB minimum")]
     public void Ram_under_16_gb_is_below_the_minimum(int ramGiB, string expected)
     {
         Assert.Contains(expected, HardwareTierAdvisor.Advise(24 * GiB, ramGiB * GiB).RamAdvice);
@@ -100,7 +100,7 @@ public sealed class HardwareTierAdvisorTests
         var advice = HardwareTierAdvisor.Advise(8 * GiB, 15_872 * MiB).RamAdvice;
 
         Assert.DoesNotContain("minimum", advice);
-        Assert.Contains("32–64 GB lets layers that do not fit run on the CPU", advice);
+        Assert.Contains("32–64 GiB lets layers that do not fit run on the CPU", advice);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class HardwareTierAdvisorTests
     {
         var advice = HardwareTierAdvisor.Advise(8 * GiB, 31 * GiB).RamAdvice;
 
-        Assert.Equal("31 GB of RAM leaves room to offload layers that do not fit in VRAM to the CPU (slower, but larger models run).", advice);
+        Assert.Equal("31 GiB of RAM leaves room to offload layers that do not fit in VRAM to the CPU (slower, but larger models run).", advice);
     }
 
     [Fact]

@@ -134,6 +134,66 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Editing_a_question_answers_the_edit_from_there_and_keeps_the_earlier_branch_to_page_back_to_after_a_reopen()
+    {
+        await AskAsync("Name a cat", "Tom");
+        await AskAsync("And a dog?", "Rex");
+
+        var editing = _session.EditAsync(_session.Messages[2], "And a horse?");
+        _backend.Send("Shadowfax");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await editing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["Name a cat", "Tom", "And a horse?", "Shadowfax"], _session.Messages.Select(m => m.Text));
+        // The edit is answered with the conversation before it, not with the branch it replaced.
+        Assert.Equal(
+            [new ChatTurn("user", "Name a cat"), new ChatTurn("assistant", "Tom"), new ChatTurn("user", "And a horse?")],
+            _backend.Requests[^1].Messages);
+        var edited = _session.Messages[2];
+        Assert.Equal((2, 2), (edited.BranchNumber, edited.BranchCount));
+
+        var reopened = NewSession(_store);
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+        Assert.Equal(["Name a cat", "Tom", "And a horse?", "Shadowfax"], reopened.Messages.Select(m => m.Text));
+        await reopened.ShowBranchAsync(reopened.Messages[2], -1);
+        Assert.Equal(["Name a cat", "Tom", "And a dog?", "Rex"], reopened.Messages.Select(m => m.Text));
+        Assert.Equal((1, 2), (reopened.Messages[2].BranchNumber, reopened.Messages[2].BranchCount));
+
+        var again = NewSession(_store);
+        await again.OpenAsync(_session.ConversationId!.Value);
+        Assert.Equal(["Name a cat", "Tom", "And a dog?", "Rex"], again.Messages.Select(m => m.Text));
+        await again.ShowBranchAsync(again.Messages[2], 1);
+        Assert.Equal(["Name a cat", "Tom", "And a horse?", "Shadowfax"], again.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task The_chosen_context_is_loaded_and_comes_back_with_the_conversation()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        await _session.ApplySettingsAsync(_session.Settings with { ModelPath = "/m.gguf", ContextSize = 2048 });
+        await AskAsync("Name a cat", "Tom");
+
+        var reopened = NewSession(_store);
+        reopened.ContextSize = 8192;
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+
+        Assert.Equal([("/m.gguf", (int?)2048)], _backend.Loads);
+        Assert.Equal(2048, reopened.ContextSize);
+    }
+
+    [Fact]
+    public async Task An_empty_edit_or_an_edit_of_an_answer_changes_nothing()
+    {
+        await AskAsync("Name a cat", "Tom");
+
+        await _session.EditAsync(_session.Messages[0], "   ");
+        await _session.EditAsync(_session.Messages[1], "Felix");
+
+        Assert.Equal(["Name a cat", "Tom"], _session.Messages.Select(m => m.Text));
+        Assert.Single(_backend.Requests);
+    }
+
+    [Fact]
     public async Task Each_answer_gets_its_own_random_seed_which_is_shown_with_it()
     {
         var sending = _session.SendAsync("Name a cat");
@@ -294,6 +354,14 @@ public sealed class ChatSessionPersistenceTests : IDisposable
         Assert.NotEqual(ownersChat.Id, _session.ConversationId);
         Assert.Equal([_session.ConversationId!.Value], (await _store.ListAsync(guest)).Select(c => c.Id));
         Assert.Equal(2, (await _store.ListAsync(ConversationCaller.LocalOwner)).Count);
+    }
+
+    private async Task AskAsync(string question, string answer)
+    {
+        var sending = _session.SendAsync(question);
+        _backend.Send(answer);
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private ChatSession NewSession(ConversationStore store) => new(_backend, store, _time, NullLogger<ChatSession>.Instance);

@@ -9,7 +9,7 @@ namespace Workbench.Web.Tests.Chat;
 public sealed class ConversationStoreTests : IDisposable
 {
     private static readonly ConversationSettings Settings =
-        new("Answer in French.", new SamplingSettings { Temperature = 0.3f, TopK = 12, MinP = 0.1f, Seed = 99, MaxTokens = 1024 }, "/models/a.gguf");
+        new("Answer in French.", new SamplingSettings { Temperature = 0.3f, TopK = 12, MinP = 0.1f, Seed = 99, MaxTokens = 1024 }, "/models/a.gguf", ContextSize: 8192);
 
     private readonly TempDatabase _db = new();
     private readonly ManualTimeProvider _time = new();
@@ -182,6 +182,55 @@ public sealed class ConversationStoreTests : IDisposable
         await _store.UpdateSettingsAsync(conversation.Id, changed);
 
         Assert.Equal(changed, (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Conversation.Settings);
+    }
+
+    [Fact]
+    public async Task An_edited_question_starts_a_branch_and_the_earlier_branch_comes_back_whole_with_its_answer_versions()
+    {
+        var done = ScriptedChatBackend.Completed(3, 1);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "branches", Settings);
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "Name a cat", null, false));
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Tom", done, false));
+        await _store.KeepAsOtherVersionAsync(conversation.Id, 1);
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Felix", done, false) { Version = 1 });
+        var firstBranch = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages;
+
+        await _store.BranchAsync(conversation.Id, new ConversationMessage(0, "user", "Name a dog", null, false) { Branch = 1 });
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "Rex", done, false));
+        var secondBranch = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages;
+
+        Assert.Equal(["Name a dog", "Rex"], secondBranch.Select(m => m.Content));
+        Assert.Equal(1, secondBranch[0].Branch);
+        Assert.Empty(secondBranch[1].OtherVersions);
+        Assert.Equal([new MessageBranch(0, firstBranch)], secondBranch[0].OtherBranches);
+
+        Assert.True(await _store.ShowBranchAsync(conversation.Id, 0, 0));
+        var back = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages;
+        Assert.Equal(["Name a cat", "Felix"], back.Select(m => m.Content));
+        Assert.Equal([new AnswerVersion(0, "Tom", done)], back[1].OtherVersions);
+        Assert.Equal([new MessageBranch(1, [.. secondBranch.Select((m, i) => i == 0 ? m with { OtherBranches = [] } : m)])], back[0].OtherBranches);
+        Assert.False(await _store.ShowBranchAsync(conversation.Id, 0, 7));
+    }
+
+    [Fact]
+    public async Task A_branch_below_another_branch_travels_with_it()
+    {
+        var done = ScriptedChatBackend.Completed(3, 1);
+        var conversation = await _store.CreateAsync(ConversationCaller.LocalOwner, "nested", Settings);
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(0, "user", "q1", null, false));
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(1, "assistant", "a1", done, false));
+        await _store.SaveMessageAsync(conversation.Id, new ConversationMessage(2, "user", "q2", null, false));
+        await _store.BranchAsync(conversation.Id, new ConversationMessage(2, "user", "q2 edited", null, false) { Branch = 1 });
+
+        // Editing the first question keeps the whole first branch, the edit of q2 and its branch inside it.
+        await _store.BranchAsync(conversation.Id, new ConversationMessage(0, "user", "q1 edited", null, false) { Branch = 1 });
+        Assert.Equal(["q1 edited"], (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages.Select(m => m.Content));
+        await _store.ShowBranchAsync(conversation.Id, 0, 0);
+
+        var messages = (await _store.GetAsync(ConversationCaller.LocalOwner, conversation.Id))!.Messages;
+        Assert.Equal(["q1", "a1", "q2 edited"], messages.Select(m => m.Content));
+        Assert.Equal(["q2"], messages[2].OtherBranches.Select(b => b.Messages[0].Content));
+        Assert.Equal(["q1 edited"], messages[0].OtherBranches.Select(b => b.Messages[0].Content));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class AccessPanelTests : IAsyncLifetime
         _store.Rotate(AccessRoles.Owner);
         _context.Services.AddSingleton(_store);
         _context.Services.AddSingleton(Options.Create(new AccessOptions()));
+        _context.Services.AddSingleton(new SignInLinkSource(new ListeningEverywhere(), () => [System.Net.IPAddress.Parse("192.168.1.20"), System.Net.IPAddress.Parse("fd00::20")]));
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", true));
         return Task.CompletedTask;
     }
@@ -45,6 +46,44 @@ public sealed class AccessPanelTests : IAsyncLifetime
         panel.FindAll("[data-testid=access-token-delete]")[1].Click();
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=access-token-row]")));
         Assert.Null(_store.SignIn(secret));
+    }
+
+    [Fact]
+    public void A_new_token_comes_with_a_link_and_a_qr_code_for_each_address_of_the_machine()
+    {
+        var panel = _context.Render<AccessPanel>();
+
+        panel.Find("input[data-testid=access-token-name]").Input("phone");
+        panel.Find("[data-testid=access-token-create]").Click();
+
+        panel.WaitForAssertion(() => Assert.Equal(3, panel.FindAll("[data-testid=signin-link]").Count));
+        var secret = Uri.EscapeDataString(panel.Find("[data-testid=new-token] code").TextContent);
+        Assert.Equal(
+            [$"http://192.168.1.20:5080/signin/link?token={secret}", $"http://[fd00::20]:5080/signin/link?token={secret}", $"http://{Environment.MachineName}:5080/signin/link?token={secret}"],
+            panel.FindAll("[data-testid=signin-link] code").Select(c => c.TextContent));
+        Assert.All(panel.FindAll("[data-testid=signin-qr]"), img => Assert.StartsWith("data:image/png;base64,", img.GetAttribute("src"), StringComparison.Ordinal));
+    }
+
+    /// <summary>A server listening on every interface at port 5080.</summary>
+    private sealed class ListeningEverywhere : Microsoft.AspNetCore.Hosting.Server.IServer
+    {
+        public ListeningEverywhere()
+        {
+            var addresses = new Microsoft.AspNetCore.Hosting.Server.Features.ServerAddressesFeature();
+            addresses.Addresses.Add("http://*:5080");
+            Features.Set<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>(addresses);
+        }
+
+        public Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+
+        public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Bunit;
 using MudBlazor.Services;
+using Workbench.Core.Conversations;
 using Workbench.Core.Protocol;
 using Workbench.Web.Chat;
 using Workbench.Web.Components.Shared;
@@ -71,6 +72,74 @@ public sealed class ChatMessageViewTests : IAsyncLifetime
         Assert.True(view.Find("[data-testid=chat-version-next]").HasAttribute("disabled"));
         view.Find("[data-testid=chat-version-previous]").Click();
         Assert.Equal([-1], steps);
+    }
+
+    [Fact]
+    public void Editing_a_question_sends_the_new_text_and_shows_it_no_longer_as_a_box()
+    {
+        var message = new ChatMessage("user", "Name a cat");
+        var edits = new List<string>();
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message).Add(v => v.Edit, (string text) => edits.Add(text)));
+
+        view.Find("[data-testid=chat-edit-start]").Click();
+        Assert.Equal("Name a cat", view.Find("textarea[data-testid=chat-edit-input]").GetAttribute("value"));
+        view.Find("textarea[data-testid=chat-edit-input]").Input("Name a dog");
+        view.Find("[data-testid=chat-edit-send]").Click();
+
+        Assert.Equal(["Name a dog"], edits);
+        Assert.Empty(view.FindAll("[data-testid=chat-edit]"));
+    }
+
+    [Fact]
+    public void Cancelling_an_edit_sends_nothing_and_keeps_the_message()
+    {
+        var message = new ChatMessage("user", "Name a cat");
+        var edits = new List<string>();
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message).Add(v => v.Edit, (string text) => edits.Add(text)));
+
+        view.Find("[data-testid=chat-edit-start]").Click();
+        view.Find("textarea[data-testid=chat-edit-input]").Input("Name a dog");
+        view.Find("[data-testid=chat-edit-cancel]").Click();
+
+        Assert.Empty(edits);
+        Assert.Equal("Name a cat", view.Find("[data-testid=chat-text]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void While_an_answer_streams_a_question_cannot_be_edited()
+    {
+        var view = _context.Render<ChatMessageView>(p => p
+            .Add(v => v.Message, new ChatMessage("user", "Name a cat"))
+            .Add(v => v.Edit, (string _) => { })
+            .Add(v => v.Busy, true));
+
+        Assert.True(view.Find("[data-testid=chat-edit-start]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void An_edited_question_pages_between_its_branches()
+    {
+        var message = ChatMessage.Restore(new ConversationMessage(0, "user", "Name a dog", null, false)
+        {
+            Branch = 1,
+            OtherBranches = [new MessageBranch(0, [new ConversationMessage(0, "user", "Name a cat", null, false)])],
+        });
+        var steps = new List<int>();
+
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, message).Add(v => v.PageBranch, (int step) => steps.Add(step)));
+
+        Assert.Equal("Version 2 of 2", view.Find("[data-testid=chat-branch]").TextContent.Trim());
+        Assert.True(view.Find("[data-testid=chat-branch-next]").HasAttribute("disabled"));
+        view.Find("[data-testid=chat-branch-previous]").Click();
+        Assert.Equal([-1], steps);
+    }
+
+    [Fact]
+    public void An_answer_has_no_edit_button()
+    {
+        var view = _context.Render<ChatMessageView>(p => p.Add(v => v.Message, new ChatMessage("assistant", "Tom")).Add(v => v.Edit, (string _) => { }));
+
+        Assert.Empty(view.FindAll("[data-testid=chat-edit-start]"));
     }
 
     [Fact]

@@ -40,11 +40,11 @@ public sealed class KvCacheGrowthViewTests : IAsyncLifetime
         var view = _context.Render<KvCacheGrowthView>(p => p.Add(v => v.Turns, turns));
 
         var text = System.Text.RegularExpressions.Regex.Replace(view.Find("[data-testid=kv-growth-text]").TextContent, @"\s+", " ").Trim();
-        Assert.Contains("KV cache 52 MB of 1.07 GB (5 %)", text, StringComparison.Ordinal);
-        Assert.Contains("after 2 answers; +33 MB with the last", text, StringComparison.Ordinal);
+        Assert.Contains("KV cache 50 MiB of 1 GiB (5 %)", text, StringComparison.Ordinal);
+        Assert.Contains("after 2 answers; +31 MiB with the last", text, StringComparison.Ordinal);
         var chart = view.FindComponent<MudBlazor.MudChart<double>>();
         Assert.Equal(["#1", "#3"], chart.Instance.ChartLabels);
-        Assert.Equal([19.66, 52.43], chart.Instance.ChartSeries.Single().Data.Values);
+        Assert.Equal([18.75, 50], chart.Instance.ChartSeries.Single().Data.Values);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class KvCacheGrowthViewTests : IAsyncLifetime
             .Add(v => v.Message, message)
             .Add(v => v.KvTurn, new KvCacheTurn(1, 16, 4096, 4096, 524_288)));
 
-        Assert.Equal(" · KV cache +4 KB (4 KB in use)", view.Find("[data-testid=chat-kv]").TextContent);
+        Assert.Equal(" · KV cache +4 KiB (4 KiB in use)", view.Find("[data-testid=chat-kv]").TextContent);
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();

@@ -83,10 +83,24 @@ public sealed class ComparePageTests : IAsyncLifetime
         var page = _context.Render<Compare>();
 
         Assert.Contains("mud-chip-color-primary", page.Find("[data-testid=gpu-gpu0]").ClassList);
-        Assert.Contains("RTX Test · 8.0 GiB free", page.Find("[data-testid=gpu-gpu0]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("RTX Test · 8 GiB free", page.Find("[data-testid=gpu-gpu0]").TextContent, StringComparison.Ordinal);
         page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]")[0].Click();
         Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["weights", "KV cache", "compute", "overhead"], page.FindAll("[data-testid=breakdown-part]").Select(p => p.TextContent.Split(':')[0]));
+    }
+
+    [Fact]
+    public void The_breakdown_chart_has_units_on_its_axis_and_the_vram_as_a_line_and_the_ram_when_nothing_runs_on_a_gpu()
+    {
+        var page = _context.Render<Compare>();
+
+        page.Find("[data-testid=gpu-vram16]").Click();
+        Assert.Equal("GiB", page.Find("[data-testid=breakdown-unit]").TextContent);
+        Assert.Equal("GPU", page.Find("[data-testid=breakdown-bar]").GetAttribute("data-pool"));
+        Assert.Equal("VRAM 16 GiB", page.Find("[data-testid=breakdown-limit]").TextContent.Trim());
+
+        page.Find("[data-testid=gpu-none]").Click();
+        Assert.Equal(["RAM"], page.FindAll("[data-testid=breakdown-bar]").Select(b => b.GetAttribute("data-pool")));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class FleetTests : IAsyncLifetime
 
         Assert.NotNull(placed);
         Assert.NotEqual(alphaHost, placed.Value.Worker.Registration.HostName);
-        Assert.Contains("GB left", placed.Value.Reason, StringComparison.Ordinal);
+        Assert.Contains("GiB left", placed.Value.Reason, StringComparison.Ordinal);
         Assert.NotEqual(alphaHost, Registry.Holding(Beta).Single().Registration.HostName);
         // The reason stays with the resident model, for the pages and GET /workbench/v1/workers.
         Assert.Equal(placed.Value.Reason, Registry.Holding(Beta).Single().FindResident(Beta)!.Placement);

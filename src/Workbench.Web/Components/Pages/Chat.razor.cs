@@ -62,7 +62,8 @@ public sealed partial class Chat : IDisposable
         ? Planner.ContextFor(path, Session.ContextSize)
         : Session.ContextSize ?? Workbench.Web.Estimation.LoadPlanner.DefaultContext;
 
-    private void SelectContext(int tokens) => Session.ContextSize = tokens;
+    // Saved with the conversation, so reopening it loads the same window.
+    private Task SelectContext(int tokens) => Session.ApplySettingsAsync(Session.Settings with { ContextSize = tokens });
 
     /// <summary>The KV cache after each answer, for the model this conversation runs on (or the loaded one).</summary>
     private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns =>
@@ -100,6 +101,28 @@ public sealed partial class Chat : IDisposable
             ? $"{model.Name} will probably not load here: {verdict.Message}"
             : null;
 
+    [Inject] public required ModelLoadFailures LoadFailures { get; init; }
+
+    [Inject] public required ChatDefaultsStore ChatDefaults { get; init; }
+
+    /// <summary>The chosen model is resident with a larger window than chosen: said, with why, rather than silently used.</summary>
+    private string? LoadedWindow =>
+        Session.ModelPath is { } path
+        && Workers.Holding(path).Select(w => w.FindResident(path)?.Load.ContextSize ?? 0).DefaultIfEmpty(0).Max() is var loaded and > 0
+            ? LoadedWindowNote.For(Path.GetFileName(path), loaded, ChosenContext)
+            : null;
+
+    /// <summary>
+    /// Said before sending: the chosen file did not load last time. Not said when the last answer already failed, so the
+    /// reason appears once (in that answer's alert).
+    /// </summary>
+    private string? LoadFailureWarning =>
+        Session.ModelPath is { } path
+        && LoadFailures.For(path) is { } failed
+        && (Session.Messages.Count == 0 || Session.Messages[^1].Completion?.Outcome != Workbench.Core.Protocol.GenerationOutcome.Failed)
+            ? $"{Path.GetFileName(path)} did not load last time: {failed.Explained}"
+            : null;
+
     [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     /// <inheritdoc />
@@ -111,6 +134,7 @@ public sealed partial class Chat : IDisposable
         var user = await Auth.CallerState.UserAsync(Authentication);
         Session.CanLoadModels = user.IsInRole(Workbench.Web.Security.AccessRoles.Owner);
         Session.Caller = ConversationCaller.From(user);
+        Session.UseDefaults(await ChatDefaults.GetAsync());
     }
 
     /// <inheritdoc />

@@ -201,10 +201,6 @@ public sealed partial class Compare : IDisposable
 
     private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
 
-    /// <summary>One series per part; the bar's two stacks are what the GPU(s) and the RAM hold, in GiB.</summary>
-    private static List<ChartSeries<double>> BreakdownSeries(EstimateBreakdown breakdown) =>
-        [.. breakdown.Parts.Select(p => new ChartSeries<double> { Name = p.Part, Data = new[] { p.GpuBytes / (double)(1L << 30), p.RamBytes / (double)(1L << 30) } })];
-
     private bool IsLocal(FitRow row) =>
         _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase);
 

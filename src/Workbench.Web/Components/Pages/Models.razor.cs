@@ -26,6 +26,8 @@ public sealed partial class Models : IDisposable
 
     [Inject] public required ModelCrashLedger Crashes { get; init; }
 
+    [Inject] public required ModelLoadFailures LoadFailures { get; init; }
+
     private string FitTitle => _budget switch
     {
         null => "Fits?",
@@ -50,6 +52,7 @@ public sealed partial class Models : IDisposable
         Scanner.Changed += Refresh;
         Workers.Changed += OnWorkersChanged;
         Crashes.Changed += Refresh;
+        LoadFailures.Changed += Refresh;
         _budget = Fit.Budget();
     }
 
@@ -88,5 +91,6 @@ public sealed partial class Models : IDisposable
         Scanner.Changed -= Refresh;
         Workers.Changed -= OnWorkersChanged;
         Crashes.Changed -= Refresh;
+        LoadFailures.Changed -= Refresh;
     }
 }

@@ -34,6 +34,14 @@ public sealed partial class Overview : IDisposable
 
     [Inject] public required ModelCrashLedger Crashes { get; init; }
 
+    [Inject] public required ModelLoadFailures LoadFailures { get; init; }
+
+    [Inject] public required WorkerSupervisor Supervisor { get; init; }
+
+    [Inject] public required Microsoft.Extensions.Options.IOptions<Workbench.Web.Hosting.WorkbenchOptions> Options { get; init; }
+
+    private System.Security.Claims.ClaimsPrincipal? _viewer;
+
     [Inject] public required ConversationStore Conversations { get; init; }
 
     [Inject] public required TimeProvider Time { get; init; }
@@ -52,28 +60,37 @@ public sealed partial class Overview : IDisposable
         }
     }
 
-    private IEnumerable<string> Warnings
+    private IReadOnlyList<string> Warnings
     {
         get
         {
-            var unreadable = Index.Models.Count(m => m.Error is not null);
-            if (unreadable > 0)
-            {
-                yield return $"{unreadable} {(unreadable == 1 ? "file" : "files")} in the library could not be read; the Models page says why.";
-            }
+            var workers = Workers.Workers;
+            var local = Supervisor.Status;
+            var localHost = workers.FirstOrDefault(w => local.ProcessId is { } pid && w.Registration.ProcessId == pid)?.Registration.HostName;
+            return OverviewWarnings.For(new OverviewFacts(
+                [.. workers.Select(w => w.Hardware is { } hw ? w with { Hardware = Security.OwnerDetails.HardwareFor(_viewer, hw) } : w)],
+                localHost,
+                DataFolderDisk(),
+                local.State == WorkerProcessState.Disabled ? null : local,
+                Index.Models.Count(m => m.Error is not null),
+                [.. Index.Models.Select(m => (m.Name, Crash: Crashes.For(m.PrimaryPath))).Where(x => x.Crash is not null).Select(x => (x.Name, x.Crash!.Count, x.Crash.LastReason))],
+                [.. Index.Models.Select(m => (m.Name, Failure: LoadFailures.For(m.PrimaryPath))).Where(x => x.Failure is not null).Select(x => (x.Name, x.Failure!.Explained))]));
+        }
+    }
 
-            foreach (var model in Index.Models)
-            {
-                if (Crashes.For(model.PrimaryPath) is { } crashes)
-                {
-                    yield return $"{model.Name} crashed llama.cpp {crashes.Count} {(crashes.Count == 1 ? "time" : "times")}: {crashes.LastReason}";
-                }
-            }
-
-            if (Workers.Workers.Count == 0)
-            {
-                yield return "No worker is connected: chat and the API cannot answer until one is. The local worker may still be starting.";
-            }
+    // The dashboard's own data folder: a statfs, cheap enough for a render; a guest sees its folder name only.
+    private Workbench.Core.Hardware.DiskInfo? DataFolderDisk()
+    {
+        try
+        {
+            var folder = Options.Value.DataDirectory;
+            var drive = new DriveInfo(folder);
+            var shown = Security.OwnerDetails.AreVisibleTo(_viewer) ? folder : Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+            return new Workbench.Core.Hardware.DiskInfo { Path = shown, MountPoint = drive.RootDirectory.FullName, FreeBytes = drive.AvailableFreeSpace, TotalBytes = drive.TotalSize };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
         }
     }
 
@@ -85,7 +102,10 @@ public sealed partial class Overview : IDisposable
         Activity.Changed += Redraw;
         Index.Changed += Redraw;
         Crashes.Changed += Redraw;
+        LoadFailures.Changed += Redraw;
+        Supervisor.Changed += Redraw;
         Conversations.Changed += ReloadConversations;
+        _viewer = await Auth.CallerState.UserAsync(Authentication);
         await LoadConversationsAsync();
     }
 
@@ -139,6 +159,8 @@ public sealed partial class Overview : IDisposable
         Activity.Changed -= Redraw;
         Index.Changed -= Redraw;
         Crashes.Changed -= Redraw;
+        LoadFailures.Changed -= Redraw;
+        Supervisor.Changed -= Redraw;
         Conversations.Changed -= ReloadConversations;
     }
 }

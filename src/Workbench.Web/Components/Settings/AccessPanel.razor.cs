@@ -30,7 +30,11 @@ public sealed partial class AccessPanel
     /// <inheritdoc />
     protected override void OnInitialized() => Tokens = Store.List();
 
-    private string SignInLink(string secret) => $"{Navigation.BaseUri}signin/link?token={Uri.EscapeDataString(secret)}";
+    [Inject] public required SignInLinkSource Links { get; init; }
+
+    /// <summary>A link per address of this machine (a phone may not resolve its name), with its QR code.</summary>
+    private IReadOnlyList<(string Link, string QrCode)> SignInLinks(string secret) =>
+        [.. Links.For(secret, Navigation.BaseUri).Select(link => (link, SignInQrCode.DataUri(link)))];
 
     private async Task CreateAsync() => await ActAsync("make sign-in tokens", () =>
     {
