@@ -52,14 +52,15 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Taking_the_gpu_away_turns_every_verdict_into_cpu_only()
+    public void Taking_the_gpu_away_turns_every_gguf_verdict_into_cpu_only_and_the_gpu_only_runtimes_off()
     {
         var page = _context.Render<Compare>();
         Assert.Contains(Verdicts(page), v => v == "FitsFully");
 
         page.Find("[data-testid=gpu-none]").Click();
 
-        Assert.All(Verdicts(page), v => Assert.Equal("CpuOnly", v));
+        Assert.All(RowVerdicts(page, "llamacpp"), v => Assert.Equal("CpuOnly", v));
+        Assert.All(RowVerdicts(page, "exllamav2").Concat(RowVerdicts(page, "vllm")), v => Assert.Equal("DoesNotFit", v));
     }
 
     [Fact]
@@ -169,6 +170,61 @@ public sealed class ComparePageTests : IAsyncLifetime
         Assert.Contains("Measured here: 32 tokens/s, the median of 1 answer", page.Find("[data-testid=breakdown-measured-speed]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Exl2_rows_are_judged_in_exllamav2_and_change_with_its_cache_mode()
+    {
+        var page = _context.Render<Compare>();
+        var exl2 = page.FindAll("[data-testid=compare-row][data-runtime=exllamav2]");
+        Assert.NotEmpty(exl2);
+        Assert.All(exl2, r => Assert.Equal("ExLlamaV2", r.QuerySelector("[data-testid=row-runtime]")!.TextContent));
+        var before = Exl2LastCell(page);
+        var gguf = LastCellText(page);
+
+        var cache = page.FindComponent<MudBlazor.MudSelect<Workbench.Core.Estimation.Runtimes.Exl2CacheMode>>();
+        await page.InvokeAsync(() => cache.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.Runtimes.Exl2CacheMode.Q4));
+
+        page.WaitForAssertion(() => Assert.NotEqual(before, Exl2LastCell(page)));
+        Assert.Equal(gguf, LastCellText(page));
+    }
+
+    [Fact]
+    public async Task Picking_an_rtx_3090_by_name_shows_a_speed()
+    {
+        var page = _context.Render<Compare>();
+
+        var catalog = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "…or a GPU by name");
+        await page.InvokeAsync(() => catalog.Instance.ValueChanged.InvokeAsync("rtx-3090"));
+
+        page.WaitForAssertion(() => Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("of 24 GiB free VRAM", page.Find("[data-testid=breakdown-verdict]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_runtime_adds_gptq_rows_for_exllamav2_and_transformers()
+    {
+        var page = _context.Render<Compare>();
+        var before = page.FindAll("[data-testid=compare-row]").Count;
+
+        var every = page.FindComponents<MudBlazor.MudSwitch<bool>>().Single(c => c.Instance.Label!.StartsWith("Every runtime", StringComparison.Ordinal));
+        await page.InvokeAsync(() => every.Instance.ValueChanged.InvokeAsync(true));
+
+        page.WaitForAssertion(() => Assert.Equal(before + 3, page.FindAll("[data-testid=compare-row]").Count));
+        Assert.NotEmpty(page.FindAll("[data-testid=compare-row][data-runtime=transformers]"));
+    }
+
+    [Fact]
+    public void Each_column_marks_the_best_quality_that_fits()
+    {
+        var page = _context.Render<Compare>();
+
+        var best = page.FindAll("[data-best=true]");
+        Assert.Equal(7, best.Count);
+        Assert.All(best, cell => Assert.Equal("FitsFully", cell.GetAttribute("data-verdict")));
+    }
+
+    private static string Exl2LastCell(IRenderedComponent<Compare> page) =>
+        page.FindAll("[data-testid=compare-row][data-runtime=exllamav2]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;
+
     /// <summary>A worker on host "box" reports 8 threads, 24 GiB of free RAM and <paramref name="gpus"/>.</summary>
     private void ReportWorker(string backend, params GpuInfo[] gpus)
     {
@@ -188,6 +244,9 @@ public sealed class ComparePageTests : IAsyncLifetime
 
     private static List<string?> Verdicts(IRenderedComponent<Compare> page) =>
         [.. page.FindAll("[data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];
+
+    private static List<string?> RowVerdicts(IRenderedComponent<Compare> page, string runtime) =>
+        [.. page.FindAll($"[data-testid=compare-row][data-runtime={runtime}] [data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];
 
     private static string LastCellText(IRenderedComponent<Compare> page) =>
         page.FindAll("[data-testid=compare-row]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;

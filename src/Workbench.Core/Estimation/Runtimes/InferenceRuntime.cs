@@ -60,14 +60,14 @@ public static class InferenceRuntimes
     }
 
     /// <summary>
-    /// Whether <paramref name="runtime"/> loads <paramref name="format"/>: llama.cpp only GGUF; ExLlamaV2 its own EXL2
-    /// and GPTQ (exllamav2/model.py loads both through ExLlamaV2Linear); vLLM and Transformers GPTQ and AWQ.
+    /// Whether <paramref name="runtime"/> loads <paramref name="format"/>: llama.cpp only GGUF; ExLlamaV2 its own EXL2,
+    /// GPTQ and FP16 (exllamav2/linear.py loads all three); vLLM and Transformers GPTQ, AWQ and FP16.
     /// </summary>
     public static bool Loads(this InferenceRuntime runtime, QuantizationFormat format) => (runtime, format) switch
     {
         (InferenceRuntime.LlamaCpp, QuantizationFormat.Gguf) => true,
-        (InferenceRuntime.ExLlamaV2, QuantizationFormat.Exl2 or QuantizationFormat.Gptq) => true,
-        (InferenceRuntime.Vllm or InferenceRuntime.Transformers, QuantizationFormat.Gptq or QuantizationFormat.Awq) => true,
+        (InferenceRuntime.ExLlamaV2, QuantizationFormat.Exl2 or QuantizationFormat.Gptq or QuantizationFormat.Safetensors) => true,
+        (InferenceRuntime.Vllm or InferenceRuntime.Transformers, QuantizationFormat.Gptq or QuantizationFormat.Awq or QuantizationFormat.Safetensors) => true,
         _ => false,
     };
 
@@ -75,7 +75,7 @@ public static class InferenceRuntimes
     public static InferenceRuntime DefaultFor(QuantizationFormat format) => format switch
     {
         QuantizationFormat.Exl2 => InferenceRuntime.ExLlamaV2,
-        QuantizationFormat.Gptq or QuantizationFormat.Awq => InferenceRuntime.Vllm,
+        QuantizationFormat.Gptq or QuantizationFormat.Awq or QuantizationFormat.Safetensors => InferenceRuntime.Vllm,
         _ => InferenceRuntime.LlamaCpp,
     };
 

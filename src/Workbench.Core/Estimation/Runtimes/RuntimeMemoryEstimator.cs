@@ -30,7 +30,7 @@ public static class RuntimeMemoryEstimator
             InferenceRuntime.LlamaCpp => MemoryEstimator.Estimate(model, settings, gpus, availableRamBytes, advise),
             InferenceRuntime.ExLlamaV2 => ExLlamaV2MemoryModel.Estimate(model, settings, runtimeSettings, gpus, advise),
             InferenceRuntime.Vllm => VllmMemoryModel.Estimate(model, settings, runtimeSettings, gpus, advise),
-            InferenceRuntime.Transformers => TransformersMemoryModel.Estimate(model, settings, gpus, quantized: format != QuantizationFormat.Gguf, advise),
+            InferenceRuntime.Transformers => TransformersMemoryModel.Estimate(model, settings, gpus, quantized: format is QuantizationFormat.Gptq or QuantizationFormat.Awq, advise),
             _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime, "Unknown runtime."),
         };
     }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Workbench.Core.Estimation;
+using Workbench.Core.Estimation.Runtimes;
+using Workbench.Core.Hardware;
 using Workbench.Core.Library;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
@@ -11,6 +13,7 @@ namespace Workbench.Web.Components.Pages;
 public sealed partial class Compare : IDisposable
 {
     private static readonly KvCacheType[] KvChoices = [KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0];
+    private static readonly double[] UtilizationChoices = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 
     private string? _modelId;
     private KvCacheType _kvCache = KvCacheType.F16;
@@ -28,6 +31,13 @@ public sealed partial class Compare : IDisposable
     private MeasuredLoad? _measured;
     private MeasuredSpeed? _measuredSpeed;
     private bool _applyMeasured = true;
+    private Exl2CacheMode _exl2Cache = Exl2CacheMode.Fp16;
+    private double _utilization = RuntimeSettings.Default.GpuMemoryUtilization;
+    private bool _everyRuntime;
+    private string? _catalogGpuId;
+    private int _catalogCount = 1;
+    private GpuChoice? _catalogChoice;
+    private IReadOnlyList<FitRow?> _best = [];
 
     [Inject] public required LibraryIndex Library { get; init; }
 
@@ -39,7 +49,8 @@ public sealed partial class Compare : IDisposable
 
     [Inject] public required MeasuredSpeeds Speeds { get; init; }
 
-    private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
+    private GpuChoice SelectedGpu =>
+        (_catalogChoice is { } catalog && catalog.Key == _gpuKey ? catalog : null) ?? _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
     /// <summary>Library id of the model to compare (from the Models page).</summary>
     [SupplyParameterFromQuery(Name = "model")]
@@ -102,6 +113,49 @@ public sealed partial class Compare : IDisposable
         Recompute();
     }
 
+    private void SetExl2Cache(Exl2CacheMode mode)
+    {
+        _exl2Cache = mode;
+        Recompute();
+    }
+
+    private void SetUtilization(double utilization)
+    {
+        _utilization = utilization;
+        Recompute();
+    }
+
+    private void SetEveryRuntime(bool on)
+    {
+        _everyRuntime = on;
+        Recompute();
+    }
+
+    /// <summary>Chooses a GPU of the catalog by name (several of it for a multi-GPU what-if).</summary>
+    private void SetCatalogGpu(string? id)
+    {
+        _catalogGpuId = id;
+        ChooseCatalog();
+    }
+
+    private void SetCatalogCount(int count)
+    {
+        _catalogCount = count;
+        ChooseCatalog();
+    }
+
+    private void ChooseCatalog()
+    {
+        if (GpuCatalog.Find(_catalogGpuId) is not { } entry)
+        {
+            return;
+        }
+
+        _catalogChoice = GpuChoice.FromCatalog(entry, _catalogCount);
+        _gpuKey = _catalogChoice.Key;
+        Recompute();
+    }
+
     private void Select(FitRow row, FitCell cell)
     {
         _selected = (row, cell);
@@ -146,11 +200,15 @@ public sealed partial class Compare : IDisposable
         }
 
         _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, _described.Value.Options, settings, gpus, _contexts, SelectedGpu.AvailableRamBytes);
+        _rows = FitTable.Build(model, _described.Value.Options, settings, RuntimeChoices(), gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
+        _best = BestFit.PerContext(_rows);
         // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
+        var key = _selected?.Row.Key;
         var label = _selected?.Row.Option.Label ?? _model.QuantLabel;
         var context = _selected?.Cell.ContextLength ?? LibraryFit.DefaultContext;
-        var row = _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase)) ?? (_rows.Count > 0 ? _rows[0] : null);
+        var row = _rows.FirstOrDefault(r => r.Key == key)
+            ?? _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase))
+            ?? (_rows.Count > 0 ? _rows[0] : null);
         var cell = row?.Cells.FirstOrDefault(c => c.ContextLength == context) ?? (row is { Cells.Count: > 0 } ? row.Cells[0] : null);
         _selected = row is not null && cell is not null ? (row, cell) : null;
         Explain();
@@ -185,6 +243,12 @@ public sealed partial class Compare : IDisposable
         Correction = _applyMeasured ? _measured?.Correction : null,
     };
 
+    /// <summary>The settings of the runtimes other than llama.cpp, as chosen beside the table.</summary>
+    private RuntimeSettings RuntimeChoices() => RuntimeSettings.Default with { Exl2Cache = _exl2Cache, GpuMemoryUtilization = _utilization };
+
+    /// <summary>Whether <paramref name="row"/> is the best quality that fits at column <paramref name="column"/>.</summary>
+    private bool IsBest(FitRow row, int column) => column < _best.Count && _best[column]?.Key == row.Key;
+
     /// <summary>The context a phone shows: the selected cell's.</summary>
     private int ChosenContext => _selected?.Cell.ContextLength ?? (_contexts.Count > 0 ? _contexts[0] : 0);
 
@@ -199,14 +263,15 @@ public sealed partial class Compare : IDisposable
         }
     }
 
-    private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
+    private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Key == row.Key && s.Cell.ContextLength == cell.ContextLength;
 
     /// <summary>One series per part; the bar's two stacks are what the GPU(s) and the RAM hold, in GiB.</summary>
     private static List<ChartSeries<double>> BreakdownSeries(EstimateBreakdown breakdown) =>
         [.. breakdown.Parts.Select(p => new ChartSeries<double> { Name = p.Part, Data = new[] { p.GpuBytes / (double)(1L << 30), p.RamBytes / (double)(1L << 30) } })];
 
     private bool IsLocal(FitRow row) =>
-        _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase);
+        _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase)
+        && row.Runtime == InferenceRuntimes.DefaultFor(row.Option.Format);
 
     private static string CellClass(FitCell cell) => cell.Estimate.Verdict.Kind switch
     {
