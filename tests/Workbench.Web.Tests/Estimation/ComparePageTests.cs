@@ -222,6 +222,66 @@ public sealed class ComparePageTests : IAsyncLifetime
         Assert.All(best, cell => Assert.Equal("FitsFully", cell.GetAttribute("data-verdict")));
     }
 
+    [Fact]
+    public async Task A_pasted_config_json_builds_a_table_for_a_model_you_do_not_have()
+    {
+        var page = _context.Render<Compare>();
+        const string Config = """{ "model_type": "llama", "num_hidden_layers": 32, "hidden_size": 4096, "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256, "max_position_embeddings": 8192 }""";
+
+        var box = page.FindComponents<MudBlazor.MudTextField<string>>().Single(c => c.Instance.Label == "config.json");
+        await page.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(Config));
+        page.Find("[data-testid=compare-paste-build]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]").Length));
+        // An 8B model: Q4_K_M weighs about 4.9 GB.
+        var q4 = page.FindAll("[data-testid=compare-row][data-label=Q4_K_M]").Single();
+        Assert.Contains("4.9", q4.TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=compare-paste-problem]"));
+    }
+
+    [Fact]
+    public async Task A_pasted_text_that_is_no_config_says_why()
+    {
+        var page = _context.Render<Compare>();
+
+        var box = page.FindComponents<MudBlazor.MudTextField<string>>().Single(c => c.Instance.Label == "config.json");
+        await page.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync("""{ "model_type": "llama" }"""));
+        page.Find("[data-testid=compare-paste-build]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("num_hidden_layers", page.Find("[data-testid=compare-paste-problem]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_seed_question_rtx_3090_or_rtx_4080_for_a_34b_at_4_bit_is_answered_on_one_screen()
+    {
+        var page = _context.Render<Compare>();
+        var model = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Model");
+        await page.InvokeAsync(() => model.Instance.ValueChanged.InvokeAsync("known:codellama-34b"));
+        var catalog = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "…or a GPU by name");
+        await page.InvokeAsync(() => catalog.Instance.ValueChanged.InvokeAsync("rtx-3090"));
+        var versus = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Versus (a GPU by name)");
+        await page.InvokeAsync(() => versus.Instance.ValueChanged.InvokeAsync("rtx-4080"));
+
+        page.WaitForAssertion(() => Assert.Contains("Versus GeForce RTX 4080", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Q4_K_M in llama.cpp at 4k context", page.Find("[data-testid=compare-breakdown]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Runs fully on the GPU", page.Find("[data-testid=breakdown-verdict]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Partial offload", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("tokens/s there", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_chart_draws_memory_against_context_with_the_gpus_memory_as_a_line()
+    {
+        var page = _context.Render<Compare>();
+
+        var chart = page.Find("[data-testid=compare-chart]");
+        // One line per drawn quantization plus the GPU's memory.
+        Assert.True(chart.QuerySelectorAll(".mud-charts-line-series path").Length >= 5);
+        Assert.Contains("VRAM: 24 GB", chart.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Q4_K_M (llama.cpp)", chart.TextContent, StringComparison.Ordinal);
+    }
+
     private static string Exl2LastCell(IRenderedComponent<Compare> page) =>
         page.FindAll("[data-testid=compare-row][data-runtime=exllamav2]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;
 

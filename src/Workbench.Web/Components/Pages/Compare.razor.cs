@@ -38,6 +38,11 @@ public sealed partial class Compare : IDisposable
     private int _catalogCount = 1;
     private GpuChoice? _catalogChoice;
     private IReadOnlyList<FitRow?> _best = [];
+    private string? _versusGpuId;
+    private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
+    private string? _pastedJson;
+    private EstimationModel? _pasted;
+    private string? _pasteProblem;
 
     [Inject] public required LibraryIndex Library { get; init; }
 
@@ -63,7 +68,8 @@ public sealed partial class Compare : IDisposable
     {
         Library.Changed += OnLibraryChanged;
         Measurements.Changed += OnLibraryChanged;
-        _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id;
+        // Without a model of your own, a well-known one: planning starts before the download.
+        _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id ?? CompareSubject.KnownPrefix + ArchitectureCatalog.All[0].Id;
         _gpuChoices = GpuChoice.For(Fit.Budget());
         // The user's own hardware first, when the worker has reported it.
         _gpuKey = _gpuChoices.FirstOrDefault(c => c.Detected)?.Key ?? "vram24";
@@ -80,6 +86,7 @@ public sealed partial class Compare : IDisposable
     private void SelectModel(string id)
     {
         _modelId = id;
+        _selected = null;
         Recompute();
     }
 
@@ -164,23 +171,19 @@ public sealed partial class Compare : IDisposable
 
     private void Recompute()
     {
-        _model = _modelId is null ? null : Library.Find(_modelId);
-        if (_model is null)
+        var subject = CompareSubject.Resolve(_modelId, Library, Models, _pasted);
+        _model = subject.Descriptor;
+        _problem = subject.Problem;
+        if (subject.Model is not { } model)
         {
-            (_rows, _problem) = ([], Library.Models.Count == 0 ? null : "Choose a model.");
-            return;
-        }
-
-        var (model, problem) = Models.For(_model);
-        _problem = problem;
-        if (model is null)
-        {
-            _rows = [];
+            (_rows, _selected) = ([], null);
+            _problem = Library.Models.Count == 0 && _modelId is null ? null : _problem;
+            Explain();
             return;
         }
 
         var gpus = SelectedGpu.Gpus;
-        _measured = Measurements.For(_model);
+        _measured = _model is null ? null : Measurements.For(_model);
         var settings = Settings();
         try
         {
@@ -204,7 +207,7 @@ public sealed partial class Compare : IDisposable
         _best = BestFit.PerContext(_rows);
         // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
         var key = _selected?.Row.Key;
-        var label = _selected?.Row.Option.Label ?? _model.QuantLabel;
+        var label = _selected?.Row.Option.Label ?? _model?.QuantLabel ?? "Q4_K_M";
         var context = _selected?.Cell.ContextLength ?? LibraryFit.DefaultContext;
         var row = _rows.FirstOrDefault(r => r.Key == key)
             ?? _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase))
@@ -231,6 +234,57 @@ public sealed partial class Compare : IDisposable
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         // What this very file reached on this machine, once it has answered: only comparable to its own row.
         _measuredSpeed = budget is not null && IsLocal(selected.Row) && _model is not null ? Speeds.For(budget.HostName, _model.PrimaryPath) : null;
+        _versus = Versus(selected.Row, settings);
+    }
+
+    /// <summary>The selected cell on the "versus" GPU: verdict and speed side by side with the chosen one.</summary>
+    private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? Versus(FitRow row, RunSettings settings)
+    {
+        if (GpuCatalog.Find(_versusGpuId) is not { } entry)
+        {
+            return null;
+        }
+
+        var choice = GpuChoice.FromCatalog(entry, _catalogCount);
+        var estimate = RuntimeMemoryEstimator.Estimate(row.Option.Model, row.Option.Format, row.Runtime, settings, RuntimeChoices(), choice.Gpus);
+        return (choice.Label, estimate, EstimateBreakdown.Of(row.Option.Model, settings, estimate, choice.Gpus, null));
+    }
+
+    /// <summary>Memory against context for a few rows, with the chosen and the versus GPU's memory as lines.</summary>
+    private MemoryContextChart Chart()
+    {
+        var lines = new List<(string, long)>();
+        if (SelectedGpu.Gpus.Count > 0)
+        {
+            lines.Add((SelectedGpu.Label, SelectedGpu.Gpus.Sum(g => g.FreeBytes)));
+        }
+
+        if (GpuCatalog.Find(_versusGpuId) is { } versus)
+        {
+            lines.Add((GpuChoice.FromCatalog(versus, _catalogCount).Label, versus.UsableBytes * _catalogCount));
+        }
+
+        return MemoryContextChart.For(_rows, _selected?.Row.Key, lines);
+    }
+
+    private void SetVersusGpu(string? id)
+    {
+        _versusGpuId = id;
+        Explain();
+    }
+
+    private void SetPastedConfig(string? json) => _pastedJson = json;
+
+    /// <summary>Builds the table of the pasted config.json.</summary>
+    private void BuildPasted()
+    {
+        (_pasted, _pasteProblem) = CompareSubject.FromPastedConfig(_pastedJson);
+        if (_pasted is not null)
+        {
+            _modelId = CompareSubject.PastedKey;
+            _selected = null;
+            Recompute();
+        }
     }
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
