@@ -1,7 +1,9 @@
 // Recomputes the Compare page's fit table (every quantization × 7 context lengths) for a Llama-3-8B-shaped
-// model and prints estimates per second and the table time as a ratio of the 5 ms interactive budget.
+// model and prints estimates per second and the table time as a ratio of the 5 ms interactive budget; then the whole
+// table with every runtime (GGUF in llama.cpp, EXL2 and GPTQ in ExLlamaV2, GPTQ/AWQ in vLLM and Transformers).
 using System.Diagnostics;
 using Workbench.Core.Estimation;
+using Workbench.Core.Estimation.Runtimes;
 
 var model = new TransformerShape
 {
@@ -45,3 +47,27 @@ Console.WriteLine($"median table time: {median:F2} ms, p95 {times[(int)(Runs * 0
 Console.WriteLine($"estimates per second: {cells / (median / 1000):N0}");
 Console.WriteLine($"ratio to the 5 ms budget: {median / 5:F3} (goal < 1)");
 Console.WriteLine($"describing the quantizations (once per model pick): {describeMs:F2} ms");
+
+// The whole table: every format in every runtime that loads it, the runtime settings changing between runs as the
+// page's controls change them.
+for (var i = 0; i < 20; i++)
+{
+    FitTable.Build(model, options, settings, RuntimeSettings.Default, gpus, contexts, everyRuntime: true);
+}
+
+var everyTimes = new double[Runs];
+var everyCells = 0;
+for (var i = 0; i < Runs; i++)
+{
+    var runtime = RuntimeSettings.Default with { Exl2Cache = Exl2CacheModes.All[i % 4], GpuMemoryUtilization = i % 2 == 0 ? 0.9 : 0.8 };
+    var clock = Stopwatch.StartNew();
+    var rows = FitTable.Build(model, options, settings, runtime, gpus, contexts, everyRuntime: true);
+    everyTimes[i] = clock.Elapsed.TotalMilliseconds;
+    everyCells = rows.Sum(r => r.Cells.Count);
+}
+
+Array.Sort(everyTimes);
+var everyMedian = everyTimes[Runs / 2];
+Console.WriteLine($"every runtime: {everyCells} cells ({everyCells / contexts.Count} quantization-runtime rows x {contexts.Count} contexts)");
+Console.WriteLine($"median table time, every runtime: {everyMedian:F2} ms, p95 {everyTimes[(int)(Runs * 0.95)]:F2} ms");
+Console.WriteLine($"ratio to the 5 ms budget, every runtime: {everyMedian / 5:F3} (goal < 1)");
