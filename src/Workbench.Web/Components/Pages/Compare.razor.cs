@@ -13,7 +13,6 @@ namespace Workbench.Web.Components.Pages;
 public sealed partial class Compare : IDisposable
 {
     private static readonly KvCacheType[] KvChoices = [KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0];
-    private static readonly double[] UtilizationChoices = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 
     private string? _modelId;
     private KvCacheType _kvCache = KvCacheType.F16;
@@ -31,8 +30,7 @@ public sealed partial class Compare : IDisposable
     private MeasuredLoad? _measured;
     private MeasuredSpeed? _measuredSpeed;
     private bool _applyMeasured = true;
-    private Exl2CacheMode _exl2Cache = Exl2CacheMode.Fp16;
-    private double _utilization = RuntimeSettings.Default.GpuMemoryUtilization;
+    private RuntimeSettings _runtime = RuntimeSettings.Default;
     private bool _everyRuntime;
     private string? _catalogGpuId;
     private int _catalogCount = 1;
@@ -40,9 +38,7 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<FitRow?> _best = [];
     private string? _versusGpuId;
     private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
-    private string? _pastedJson;
     private EstimationModel? _pasted;
-    private string? _pasteProblem;
 
     [Inject] public required LibraryIndex Library { get; init; }
 
@@ -120,15 +116,9 @@ public sealed partial class Compare : IDisposable
         Recompute();
     }
 
-    private void SetExl2Cache(Exl2CacheMode mode)
+    private void SetRuntime(RuntimeSettings runtime)
     {
-        _exl2Cache = mode;
-        Recompute();
-    }
-
-    private void SetUtilization(double utilization)
-    {
-        _utilization = utilization;
+        _runtime = runtime;
         Recompute();
     }
 
@@ -203,7 +193,7 @@ public sealed partial class Compare : IDisposable
         }
 
         _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, _described.Value.Options, settings, RuntimeChoices(), gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
+        _rows = FitTable.Build(model, _described.Value.Options, settings, _runtime, gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
         _best = BestFit.PerContext(_rows);
         // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
         var key = _selected?.Row.Key;
@@ -246,7 +236,7 @@ public sealed partial class Compare : IDisposable
         }
 
         var choice = GpuChoice.FromCatalog(entry, _catalogCount);
-        var estimate = RuntimeMemoryEstimator.Estimate(row.Option.Model, row.Option.Format, row.Runtime, settings, RuntimeChoices(), choice.Gpus);
+        var estimate = RuntimeMemoryEstimator.Estimate(row.Option.Model, row.Option.Format, row.Runtime, settings, _runtime, choice.Gpus);
         return (choice.Label, estimate, EstimateBreakdown.Of(row.Option.Model, settings, estimate, choice.Gpus, null));
     }
 
@@ -273,18 +263,13 @@ public sealed partial class Compare : IDisposable
         Explain();
     }
 
-    private void SetPastedConfig(string? json) => _pastedJson = json;
-
-    /// <summary>Builds the table of the pasted config.json.</summary>
-    private void BuildPasted()
+    /// <summary>Compares the model of a pasted config.json.</summary>
+    private void ShowPasted(EstimationModel model)
     {
-        (_pasted, _pasteProblem) = CompareSubject.FromPastedConfig(_pastedJson);
-        if (_pasted is not null)
-        {
-            _modelId = CompareSubject.PastedKey;
-            _selected = null;
-            Recompute();
-        }
+        _pasted = model;
+        _modelId = CompareSubject.PastedKey;
+        _selected = null;
+        Recompute();
     }
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
@@ -296,9 +281,6 @@ public sealed partial class Compare : IDisposable
         ParallelSequences = _sequences,
         Correction = _applyMeasured ? _measured?.Correction : null,
     };
-
-    /// <summary>The settings of the runtimes other than llama.cpp, as chosen beside the table.</summary>
-    private RuntimeSettings RuntimeChoices() => RuntimeSettings.Default with { Exl2Cache = _exl2Cache, GpuMemoryUtilization = _utilization };
 
     /// <summary>Whether <paramref name="row"/> is the best quality that fits at column <paramref name="column"/>.</summary>
     private bool IsBest(FitRow row, int column) => column < _best.Count && _best[column]?.Key == row.Key;
