@@ -13,7 +13,7 @@ public sealed class VllmMemoryModelTests
     public void A_llama_3_8b_request_of_8k_tokens_takes_512_blocks_of_2_mib()
     {
         // page_size_bytes = 2 × 16 tokens × 8 KV heads × 128 × 2 bytes = 64 KiB per layer; 32 layers: 2 MiB per block,
-        // 128 KiB per token (the figure vLLM's docs give for Llama 3 8B in fp16).
+        // 128 KiB per token.
         Assert.Equal(512L * 2 * 1024 * 1024, VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 8192));
         Assert.Equal(VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 16), VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 1));
     }
