@@ -197,6 +197,10 @@ public sealed class ComparePageTests : IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal));
         Assert.Contains("of 24 GiB free VRAM", page.Find("[data-testid=breakdown-verdict]").TextContent, StringComparison.Ordinal);
+        // Speed, memory and quality side by side: every row that runs has its speed at the chosen context.
+        var q4 = page.FindAll("[data-testid=compare-row][data-label=Q4_K_M]").Single();
+        Assert.EndsWith("tok/s", q4.QuerySelector("[data-testid=row-speed]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("+0.18 ppl", q4.QuerySelector("[data-testid=row-quality]")!.TextContent);
     }
 
     [Fact]

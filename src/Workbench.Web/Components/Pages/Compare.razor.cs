@@ -36,6 +36,7 @@ public sealed partial class Compare : IDisposable
     private int _catalogCount = 1;
     private GpuChoice? _catalogChoice;
     private IReadOnlyList<FitRow?> _best = [];
+    private IReadOnlyDictionary<string, string> _speeds = new Dictionary<string, string>();
     private string? _versusGpuId;
     private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
     private EstimationModel? _pasted;
@@ -213,6 +214,7 @@ public sealed partial class Compare : IDisposable
         {
             _breakdown = null;
             _measuredSpeed = null;
+            _speeds = new Dictionary<string, string>();
             return;
         }
 
@@ -221,6 +223,7 @@ public sealed partial class Compare : IDisposable
         var settings = Settings() with { ContextLength = selected.Cell.ContextLength * _sequences };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var budget = SelectedGpu.Detected ? Fit.Budget() : null;
+        _speeds = RowSpeeds.At(_rows, selected.Cell.ContextLength, Settings(), SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         // What this very file reached on this machine, once it has answered: only comparable to its own row.
         _measuredSpeed = budget is not null && IsLocal(selected.Row) && _model is not null ? Speeds.For(budget.HostName, _model.PrimaryPath) : null;
