@@ -48,7 +48,8 @@ public static class FitTable
     /// <summary>
     /// Builds the table from described quantizations, each judged by the runtime that would run it: GGUF in llama.cpp,
     /// EXL2 in ExLlamaV2, GPTQ and AWQ in vLLM; with <paramref name="everyRuntime"/> a row for every runtime that loads the
-    /// format (GPTQ also in ExLlamaV2 and Transformers, AWQ also in Transformers).
+    /// format (GPTQ also in ExLlamaV2 and Transformers, AWQ also in Transformers). Cells carry no suggestions (what
+    /// would make a cell fit costs several estimates each); ask <see cref="RuntimeMemoryEstimator"/> for the one cell shown.
     /// </summary>
     public static IReadOnlyList<FitRow> Build(
         EstimationModel model,
@@ -75,7 +76,7 @@ public static class FitTable
                     context,
                     // Each column is one answer's window; parallel sequences each hold one (llama.cpp's n_ctx is all of them).
                     RuntimeMemoryEstimator.Estimate(option.Model, option.Format, runtime, settings with { ContextLength = checked(context * settings.ParallelSequences) },
-                        runtimeSettings, gpus, availableRamBytes))).ToList();
+                        runtimeSettings, gpus, availableRamBytes, advise: false))).ToList();
                 rows.Add(new FitRow(option, cells, RuleOfThumb.Gigabytes(billions, option.BitsPerWeight), runtime));
             }
         }

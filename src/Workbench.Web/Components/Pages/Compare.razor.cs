@@ -37,6 +37,7 @@ public sealed partial class Compare : IDisposable
     private GpuChoice? _catalogChoice;
     private IReadOnlyList<FitRow?> _best = [];
     private IReadOnlyDictionary<string, string> _speeds = new Dictionary<string, string>();
+    private FitVerdict? _advice;
     private string? _versusGpuId;
     private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
     private EstimationModel? _pasted;
@@ -215,6 +216,7 @@ public sealed partial class Compare : IDisposable
             _breakdown = null;
             _measuredSpeed = null;
             _speeds = new Dictionary<string, string>();
+            _advice = null;
             return;
         }
 
@@ -223,6 +225,8 @@ public sealed partial class Compare : IDisposable
         var settings = Settings() with { ContextLength = selected.Cell.ContextLength * _sequences };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var budget = SelectedGpu.Detected ? Fit.Budget() : null;
+        // The table's cells skip suggestions; the one cell shown says what would make it fit.
+        _advice = RuntimeMemoryEstimator.Estimate(quantModel, selected.Row.Option.Format, selected.Row.Runtime, settings, _runtime, SelectedGpu.Gpus, SelectedGpu.AvailableRamBytes).Verdict;
         _speeds = RowSpeeds.At(_rows, selected.Cell.ContextLength, Settings(), SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         // What this very file reached on this machine, once it has answered: only comparable to its own row.
