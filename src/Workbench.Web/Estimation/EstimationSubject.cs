@@ -35,8 +35,12 @@ public sealed record EstimationSubject(EstimationModel Model, QuantizationFormat
         {
             try
             {
+                // "BF16" or "F16" names a GGUF type too; a safetensors folder in that dtype is its weights as read.
                 var option = QuantizationCatalog.Find(model, label);
-                return new EstimationSubject(option.Model, option.Format, QuantizationCatalog.IdOf(option));
+                if (option.Format != QuantizationFormat.Gguf)
+                {
+                    return new EstimationSubject(option.Model, option.Format, QuantizationCatalog.IdOf(option));
+                }
             }
             catch (ArgumentException)
             {
