@@ -19,12 +19,21 @@ public sealed record RuntimeSettings
 
     /// <summary>
     /// vLLM's <c>--max-num-batched-tokens</c>: tokens of one scheduler step, which sizes the profiling forward pass and so
-    /// the activation peak. 2048 is vLLM's default for the OpenAI server with chunked prefill (vllm/engine/arg_utils.py).
+    /// the activation peak. Null takes vLLM's default for its OpenAI server (<c>EngineArgs.get_batch_defaults</c> in
+    /// vllm/engine/arg_utils.py): 8192 on GPUs of 70 GiB and more other than the A100, 2048 on the rest.
     /// </summary>
-    public int VllmMaxBatchedTokens { get; init; } = 2048;
+    public int? VllmMaxBatchedTokens { get; init; }
 
-    /// <summary>vLLM's <c>--max-num-seqs</c> (default 256): the sampler is profiled with this many rows of logits.</summary>
-    public int VllmMaxSequences { get; init; } = 256;
+    /// <summary>vLLM's <c>--max-num-seqs</c>; null takes its default (1024 on the large GPUs, 256 on the rest): the sampler is profiled with this many rows of logits.</summary>
+    public int? VllmMaxSequences { get; init; }
+
+    /// <summary>The batched tokens and sequences vLLM uses on <paramref name="gpu"/>: the settings, else its defaults for that GPU.</summary>
+    public (int Tokens, int Sequences) VllmBatchFor(GpuBudget gpu)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        var large = gpu.CapacityBytes >= 70 * ByteSize.GiB && !gpu.Name.Contains("A100", StringComparison.OrdinalIgnoreCase);
+        return (VllmMaxBatchedTokens ?? (large ? 8192 : 2048), VllmMaxSequences ?? (large ? 1024 : 256));
+    }
 
     /// <summary>
     /// vLLM's <c>--enforce-eager</c>: no CUDA graphs, so their memory (<see cref="VllmCudaGraphBytes"/>) goes to the KV cache.
@@ -47,7 +56,7 @@ public sealed record RuntimeSettings
                 nameof(GpuMemoryUtilization));
         }
 
-        if (VllmMaxBatchedTokens <= 0 || VllmMaxSequences <= 0)
+        if (VllmMaxBatchedTokens is <= 0 || VllmMaxSequences is <= 0)
         {
             throw new ArgumentException("vLLM's batched tokens and sequences must be positive.", nameof(VllmMaxBatchedTokens));
         }

@@ -32,12 +32,14 @@ public static class VllmMemoryModel
     public static MemoryEstimate Estimate(EstimationModel model, RunSettings settings, RuntimeSettings runtime, IReadOnlyList<GpuBudget> gpus) =>
         Estimate(model, settings, runtime, gpus, advise: true);
 
-    /// <summary>Bytes the profiled forward pass peaks at on one GPU of <paramref name="tensorParallel"/>.</summary>
-    public static long ActivationPeakBytes(EstimationModel model, RuntimeSettings runtime, int tensorParallel = 1)
+    /// <summary>
+    /// Bytes the profiled forward pass of <paramref name="batchedTokens"/> tokens peaks at on one GPU of
+    /// <paramref name="tensorParallel"/>, with the sampler's <paramref name="sequences"/> rows of logits.
+    /// </summary>
+    public static long ActivationPeakBytes(EstimationModel model, int batchedTokens, int sequences, int tensorParallel = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(runtime);
-        long tokens = runtime.VllmMaxBatchedTokens;
+        long tokens = batchedTokens;
         long tp = Math.Max(1, tensorParallel);
         long hidden = model.EmbeddingLength;
         long q = (long)model.HeadCountPerLayer.DefaultIfEmpty(0).Max() * model.KeyHeadLength;
@@ -46,22 +48,21 @@ public static class VllmMemoryModel
         // Residual and normed hidden states, the fused QKV output, the fused gate/up output and the activated product, in fp16.
         var layer = tokens * (2 * hidden + (q + 2 * kv) / tp + 3 * ff / tp) * 2;
         // The sampler's dummy run: logits of max_num_seqs rows in fp32, and their softmax.
-        var sampler = Math.Min(runtime.VllmMaxSequences, tokens) * model.VocabularySize * sizeof(float) * 2;
+        var sampler = Math.Min(sequences, tokens) * model.VocabularySize * sizeof(float) * 2;
         return layer + sampler;
     }
 
-    /// <summary>KV bytes one request of <paramref name="tokens"/> tokens takes on one GPU.</summary>
-    public static long RequestKvBytes(EstimationModel model, RuntimeSettings runtime, long tokens, int tensorParallel = 1)
+    /// <summary>KV bytes one request of <paramref name="tokens"/> tokens takes on one GPU (<paramref name="batchedTokens"/> bounds a sliding window's blocks).</summary>
+    public static long RequestKvBytes(EstimationModel model, long tokens, int batchedTokens = 2048, int tensorParallel = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(runtime);
         long total = 0;
         for (var layer = 0; layer < model.LayerCount; layer++)
         {
             var blocks = (tokens + BlockSize - 1) / BlockSize;
             if (model.IsSlidingWindowLayer(layer))
             {
-                var window = Math.Min(model.SlidingWindow - 1L + runtime.VllmMaxBatchedTokens, tokens);
+                var window = Math.Min(model.SlidingWindow - 1L + batchedTokens, tokens);
                 blocks = Math.Min(blocks, (window + BlockSize - 1) / BlockSize + 1);
             }
 
@@ -96,7 +97,8 @@ public static class VllmMemoryModel
         var sequences = Math.Max(1, settings.ParallelSequences);
         var perRequest = (long)ContextShape.Resolve(model, settings).RequestedContext / sequences;
         var weights = model.TotalWeightBytes / tp;
-        var activations = ActivationPeakBytes(model, runtime, tp);
+        var (batched, samplerRows) = runtime.VllmBatchFor(gpus[0]);
+        var activations = ActivationPeakBytes(model, batched, samplerRows, tp);
         var graphs = runtime.VllmEnforceEager ? 0 : runtime.VllmCudaGraphBytes;
 
         var devices = new List<DeviceMemoryEstimate>(tp);
@@ -124,8 +126,8 @@ public static class VllmMemoryModel
             devices.Add(new DeviceMemoryEstimate(d, gpu.Name, gpu.FreeBytes, model.LayerCount, true, weights, kv, activations + graphs, settings.RuntimeOverheadPerGpuBytes));
         }
 
-        var oneRequest = RequestKvBytes(model, runtime, perRequest, tp);
-        var capacity = Capacity(model, runtime, pool, perRequest, tp);
+        var oneRequest = RequestKvBytes(model, perRequest, batched, tp);
+        var capacity = Capacity(model, batched, pool, perRequest, tp);
         string? shortfall = startRefusal;
         if (shortfall is null && devices.All(d => d.Fits))
         {
@@ -160,7 +162,7 @@ public static class VllmMemoryModel
         return (long)BlockSize * perGpu * (model.KeyHeadLength + model.ValueHeadLength) * 2;
     }
 
-    private static KvPoolCapacity Capacity(EstimationModel model, RuntimeSettings runtime, long pool, long perRequest, int tp)
+    private static KvPoolCapacity Capacity(EstimationModel model, int batched, long pool, long perRequest, int tp)
     {
         long pageAllLayers = 0;
         for (var layer = 0; layer < model.LayerCount; layer++)
@@ -176,7 +178,7 @@ public static class VllmMemoryModel
         while (low < high)
         {
             var mid = low + (high - low + 1) / 2;
-            if (RequestKvBytes(model, runtime, mid, tp) <= pool)
+            if (RequestKvBytes(model, mid, batched, tp) <= pool)
             {
                 low = mid;
             }
@@ -186,7 +188,7 @@ public static class VllmMemoryModel
             }
         }
 
-        var request = RequestKvBytes(model, runtime, Math.Max(1, perRequest), tp);
+        var request = RequestKvBytes(model, Math.Max(1, perRequest), batched, tp);
         var concurrent = request > 0 && pool > 0 ? (double)pool / request : 0;
         return new KvPoolCapacity(Math.Max(0, pool), tokens, low / BlockSize * BlockSize, concurrent);
     }

@@ -14,8 +14,8 @@ public sealed class VllmMemoryModelTests
     {
         // page_size_bytes = 2 × 16 tokens × 8 KV heads × 128 × 2 bytes = 64 KiB per layer; 32 layers: 2 MiB per block,
         // 128 KiB per token.
-        Assert.Equal(512L * 2 * 1024 * 1024, VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 8192));
-        Assert.Equal(VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 16), VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 1));
+        Assert.Equal(512L * 2 * 1024 * 1024, VllmMemoryModel.RequestKvBytes(Llama3_8B, 8192));
+        Assert.Equal(VllmMemoryModel.RequestKvBytes(Llama3_8B, 16), VllmMemoryModel.RequestKvBytes(Llama3_8B, 1));
     }
 
     [Fact]
@@ -26,7 +26,8 @@ public sealed class VllmMemoryModelTests
         var estimate = VllmMemoryModel.Estimate(Gptq, RunSettings.Default with { ContextLength = 8192 }, runtime, [gpu]);
 
         var share = (long)(gpu.FreeBytes * 0.9);
-        var expected = share - Gptq.TotalWeightBytes - VllmMemoryModel.ActivationPeakBytes(Gptq, runtime) - runtime.VllmCudaGraphBytes - RunSettings.Default.RuntimeOverheadPerGpuBytes;
+        // A 24 GB card gets vLLM's small defaults: 2048 batched tokens, 256 sequences.
+        var expected = share - Gptq.TotalWeightBytes - VllmMemoryModel.ActivationPeakBytes(Gptq, 2048, 256) - runtime.VllmCudaGraphBytes - RunSettings.Default.RuntimeOverheadPerGpuBytes;
         var capacity = estimate.Capacity!;
         Assert.Equal(expected, capacity.PoolBytes);
         Assert.Equal(expected / (2 * 1024 * 1024) * 16, capacity.Tokens);
@@ -82,7 +83,18 @@ public sealed class VllmMemoryModelTests
         var two = VllmMemoryModel.Estimate(Gptq, RunSettings.Default with { ContextLength = 8192 }, RuntimeSettings.Default, [GpuBudget.WithGibibytes("24 GB", 24), GpuBudget.WithGibibytes("24 GB", 24)]);
 
         Assert.All(two.Gpus, g => Assert.Equal(Gptq.TotalWeightBytes / 2, g.WeightBytes));
-        Assert.Equal(VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 8192) / 2, VllmMemoryModel.RequestKvBytes(Llama3_8B, RuntimeSettings.Default, 8192, tensorParallel: 2));
+        Assert.Equal(VllmMemoryModel.RequestKvBytes(Llama3_8B, 8192) / 2, VllmMemoryModel.RequestKvBytes(Llama3_8B, 8192, tensorParallel: 2));
+    }
+
+    [Theory]
+    // vllm/engine/arg_utils.py get_batch_defaults: 8192 tokens and 1024 sequences from 70 GiB up except on an A100.
+    [InlineData("RTX 3090", 24, 2048, 256)]
+    [InlineData("H100 PCIe 80 GB", 80, 8192, 1024)]
+    [InlineData("A100 80 GB PCIe", 80, 2048, 256)]
+    public void The_batch_vllm_profiles_with_follows_its_defaults_for_the_gpu(string name, int gib, int tokens, int sequences)
+    {
+        Assert.Equal((tokens, sequences), RuntimeSettings.Default.VllmBatchFor(GpuBudget.WithGibibytes(name, gib)));
+        Assert.Equal((512, 8), (RuntimeSettings.Default with { VllmMaxBatchedTokens = 512, VllmMaxSequences = 8 }).VllmBatchFor(GpuBudget.WithGibibytes(name, gib)));
     }
 
     [Fact]
