@@ -8,9 +8,9 @@ namespace Workbench.Core.Estimation.Runtimes;
 /// <item><c>Worker.determine_available_memory</c> (vllm/v1/worker/gpu_worker.py, v0.9): the KV cache gets
 /// total memory × <c>gpu_memory_utilization</c> less the profiled peak, which is the weights, the activations of one
 /// forward pass of <c>max_num_batched_tokens</c> tokens, the sampler's logits and allocations outside torch (CUDA
-/// context, NCCL). Later versions (v0.10 on) count only vLLM's own process and refuse to start when the GPU's free
-/// memory is below the share ("Free memory on device … is less than desired GPU memory utilization"); that check is
-/// followed here, so memory held by other processes must fit beside the share.</item>
+/// context, NCCL). Newer versions count only vLLM's own process and refuse to start when the GPU's free memory is
+/// below the share (<c>Worker.init_device</c>: "Free memory on device … on startup is less than desired GPU memory
+/// utilization"); that check is followed here, so memory held by other processes must fit beside the share.</item>
 /// <item>The cache is paged: a block holds 16 tokens of one layer, 2 × 16 × kv_heads × head_size × 2 bytes in fp16
 /// (<c>AttentionSpec.page_size_bytes</c>, vllm/v1/kv_cache_interface.py); a request of L tokens needs ⌈L / 16⌉ blocks
 /// in every full-attention layer, and a sliding-window layer no more than ⌈(window − 1 + batched tokens) / 16⌉ + 1
