@@ -38,7 +38,7 @@ public sealed record EstimateBreakdown(IReadOnlyList<(string Part, long GpuBytes
 
         if (estimate.GpuLayers > 0 && gpus.Any(g => g.MemoryBandwidthBytesPerSecond is null))
         {
-            return new EstimateBreakdown(parts, null, "Speed needs the GPU's memory bandwidth: pick a detected GPU.");
+            return new EstimateBreakdown(parts, null, "Speed needs the GPU's memory bandwidth: pick a detected GPU, or one by name.");
         }
 
         var ram = ramBytesPerSecond ?? AssumedRamBytesPerSecond;
