@@ -10,8 +10,8 @@ namespace Workbench.Core.Estimation;
 /// <remarks>
 /// Needs the model's tensor list (<see cref="EstimationModel.Tensors"/>): from a GGUF file, or synthesized from an
 /// architecture with <see cref="TransformerShape"/>. GPTQ/AWQ/EXL2 models run under other runtimes (ExLlamaV2,
-/// vLLM, Transformers) whose caches and buffers differ; their estimates use the same llama.cpp-shaped formulas and
-/// are a guide, not a measurement.
+/// vLLM, Transformers) whose caches and buffers differ; <see cref="Runtimes.RuntimeMemoryEstimator"/> judges each
+/// option by its runtime's own accounting.
 /// </remarks>
 public static class QuantizationCatalog
 {
