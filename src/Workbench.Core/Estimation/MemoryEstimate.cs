@@ -1,3 +1,5 @@
+using Workbench.Core.Estimation.Runtimes;
+
 namespace Workbench.Core.Estimation;
 
 /// <summary>What one GPU would hold.</summary>
@@ -75,6 +77,12 @@ public sealed record MemoryEstimate
 
     /// <summary>The factors from a measured load that this estimate applied; null when it comes from the formulas alone.</summary>
     public MeasuredCorrection? Correction { get; init; }
+
+    /// <summary>The runtime whose memory accounting this estimate follows.</summary>
+    public InferenceRuntime Runtime { get; init; } = InferenceRuntime.LlamaCpp;
+
+    /// <summary>For runtimes that pre-allocate a KV pool (vLLM): how many tokens and full-length sequences it holds; null otherwise.</summary>
+    public KvPoolCapacity? Capacity { get; init; }
 
     public long WeightsGpuBytes => Gpus.Sum(d => d.WeightBytes);
 

@@ -45,6 +45,7 @@ public static class MemoryEstimator
         }
 
         var shape = ContextShape.Resolve(model, settings);
+        var parts = new LayerParts(model, settings, shape);
         var slots = model.LayerCount + 1;
         int gpuLayers;
         if (gpus.Count == 0)
@@ -58,19 +59,19 @@ public static class MemoryEstimator
         else
         {
             gpuLayers = slots;
-            while (gpuLayers > 0 && !FitsWithMargin(Place(model, settings, shape, gpus, gpuLayers), settings.AutoFitMarginBytes))
+            while (gpuLayers > 0 && !FitsWithMargin(Place(model, settings, shape, parts, gpus, gpuLayers), settings.AutoFitMarginBytes))
             {
                 gpuLayers--;
             }
         }
 
-        var placed = Place(model, settings, shape, gpus, gpuLayers);
+        var placed = Place(model, settings, shape, parts, gpus, gpuLayers);
         var verdict = Judge(model, settings, gpus, availableRamBytes, placed, advise);
         return placed with { Verdict = verdict, Warnings = Warnings(model, settings, shape), Correction = settings.Correction };
     }
 
     /// <summary>Places the last <paramref name="gpuLayers"/> of the n_layer + 1 layers on the GPUs and sums each part.</summary>
-    private static MemoryEstimate Place(EstimationModel model, RunSettings settings, ContextShape shape, IReadOnlyList<GpuBudget> gpus, int gpuLayers)
+    private static MemoryEstimate Place(EstimationModel model, RunSettings settings, ContextShape shape, LayerParts parts, IReadOnlyList<GpuBudget> gpus, int gpuLayers)
     {
         var layerCount = model.LayerCount;
         var firstGpuSlot = layerCount + 1 - gpuLayers;
@@ -100,17 +101,10 @@ public static class MemoryEstimator
 
         var correction = settings.Correction;
         long Weights(long bytes) => correction?.Weights(bytes) ?? bytes;
-        long Kv(int layer)
-        {
-            var kv = KvCacheSize.ForLayer(model, settings, shape, layer);
-            return correction?.KvCache(kv) ?? kv;
-        }
-
-        long Compute(long bytes) => correction?.Compute(bytes) ?? bytes;
-
-        var layerPeak = Compute(ComputeBufferSize.LayerPeak(model, settings, shape));
-        var outputPeak = Compute(ComputeBufferSize.OutputPeak(model, settings, shape));
-        var weightCopy = cpuLayers > 0 && shape.MicroBatch >= OpOffloadMinBatch ? LargestCpuLayerTensor(model, layerDevices) : 0;
+        long Kv(int layer) => parts.KvCache[layer];
+        var layerPeak = parts.LayerPeak;
+        var outputPeak = parts.OutputPeak;
+        var weightCopy = cpuLayers > 0 && shape.MicroBatch >= OpOffloadMinBatch ? parts.LargestCpuLayerTensor(layerDevices) : 0;
 
         var devices = new List<DeviceMemoryEstimate>(gpus.Count);
         for (var d = 0; d < gpus.Count; d++)
@@ -166,8 +160,8 @@ public static class MemoryEstimator
         }
 
         var cpuCompute = gpuLayers == 0
-            ? Compute(ComputeBufferSize.CpuOnly(model, settings, shape))
-            : Compute(ComputeBufferSize.HostInputs(model, shape)) + (cpuLayers > 0 ? layerPeak : 0);
+            ? parts.CpuOnlyCompute
+            : parts.HostInputs + (cpuLayers > 0 ? layerPeak : 0);
 
         return new MemoryEstimate
         {
@@ -188,20 +182,87 @@ public static class MemoryEstimator
     /// <summary>ggml's CUDA backend offloads an op on host weights only for batches of at least this many tokens.</summary>
     private const int OpOffloadMinBatch = 32;
 
-    private static long LargestCpuLayerTensor(EstimationModel model, int[] layerDevices)
+    /// <summary>
+    /// The parts of an estimate that do not depend on how many layers are offloaded, worked out once per estimate
+    /// rather than once per layer count tried (each with the measured correction applied).
+    /// </summary>
+    private sealed class LayerParts
     {
-        if (model.Tensors.Count > 0)
+        private readonly Lazy<long[]> _largestTensor;
+        private readonly Lazy<long> _cpuOnly;
+        private readonly Lazy<long> _hostInputs;
+
+        public LayerParts(EstimationModel model, RunSettings settings, ContextShape shape)
         {
-            return model.Tensors
-                .Where(t => t.Role == WeightRole.Layer && t.Layer < layerDevices.Length && layerDevices[t.Layer] < 0 && t.Dimensions.Count >= 2)
-                .Select(t => t.Bytes)
-                .DefaultIfEmpty(0)
-                .Max();
+            var correction = settings.Correction;
+            long Compute(long bytes) => correction?.Compute(bytes) ?? bytes;
+            KvCache = new long[model.LayerCount];
+            for (var layer = 0; layer < model.LayerCount; layer++)
+            {
+                var kv = KvCacheSize.ForLayer(model, settings, shape, layer);
+                KvCache[layer] = correction?.KvCache(kv) ?? kv;
+            }
+
+            LayerPeak = Compute(ComputeBufferSize.LayerPeak(model, settings, shape));
+            OutputPeak = Compute(ComputeBufferSize.OutputPeak(model, settings, shape));
+            // Only asked for when nothing is offloaded (or something is), so worked out when first asked for.
+            // One estimate runs on one thread: no locking needed.
+            _cpuOnly = new Lazy<long>(() => Compute(ComputeBufferSize.CpuOnly(model, settings, shape)), LazyThreadSafetyMode.None);
+            _hostInputs = new Lazy<long>(() => Compute(ComputeBufferSize.HostInputs(model, shape)), LazyThreadSafetyMode.None);
+            _largestTensor = new Lazy<long[]>(() => LargestPerLayer(model), LazyThreadSafetyMode.None);
         }
 
-        // Without the tensor list: the largest of a block's matrices is about a third of it (a feed-forward matrix).
-        return Enumerable.Range(0, layerDevices.Length).Where(l => layerDevices[l] < 0)
-            .Select(l => model.LayerWeightBytes[l] / 3).DefaultIfEmpty(0).Max();
+        public long[] KvCache { get; }
+
+        public long LayerPeak { get; }
+
+        public long OutputPeak { get; }
+
+        public long CpuOnlyCompute => _cpuOnly.Value;
+
+        public long HostInputs => _hostInputs.Value;
+
+        /// <summary>The largest matrix of the blocks left on the CPU; 0 when none is.</summary>
+        public long LargestCpuLayerTensor(int[] layerDevices)
+        {
+            var perLayer = _largestTensor.Value;
+            long largest = 0;
+            for (var layer = 0; layer < layerDevices.Length; layer++)
+            {
+                if (layerDevices[layer] < 0)
+                {
+                    largest = Math.Max(largest, perLayer[layer]);
+                }
+            }
+
+            return largest;
+        }
+
+        /// <summary>Per block, its largest matrix: what op offload copies to GPU 0 when that block stays on the CPU.</summary>
+        private static long[] LargestPerLayer(EstimationModel model)
+        {
+            var largest = new long[model.LayerCount];
+            if (model.Tensors.Count > 0)
+            {
+                foreach (var t in model.Tensors)
+                {
+                    if (t.Role == WeightRole.Layer && t.Layer < largest.Length && t.Dimensions.Count >= 2)
+                    {
+                        largest[t.Layer] = Math.Max(largest[t.Layer], t.Bytes);
+                    }
+                }
+            }
+            else
+            {
+                // Without the tensor list: the largest of a block's matrices is about a third of it (a feed-forward matrix).
+                for (var layer = 0; layer < model.LayerCount; layer++)
+                {
+                    largest[layer] = model.LayerWeightBytes[layer] / 3;
+                }
+            }
+
+            return largest;
+        }
     }
 
     private static float[] CumulativeSplits(IReadOnlyList<GpuBudget> gpus)

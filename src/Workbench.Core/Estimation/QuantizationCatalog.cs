@@ -10,8 +10,8 @@ namespace Workbench.Core.Estimation;
 /// <remarks>
 /// Needs the model's tensor list (<see cref="EstimationModel.Tensors"/>): from a GGUF file, or synthesized from an
 /// architecture with <see cref="TransformerShape"/>. GPTQ/AWQ/EXL2 models run under other runtimes (ExLlamaV2,
-/// vLLM, Transformers) whose caches and buffers differ; their estimates use the same llama.cpp-shaped formulas and
-/// are a guide, not a measurement.
+/// vLLM, Transformers) whose caches and buffers differ; <see cref="Runtimes.RuntimeMemoryEstimator"/> judges each
+/// option by its runtime's own accounting.
 /// </remarks>
 public static class QuantizationCatalog
 {
@@ -48,6 +48,57 @@ public static class QuantizationCatalog
     public static IReadOnlyList<QuantizationOption> Describe(
         EstimationModel model, RunSettings settings, IReadOnlyList<GpuBudget> gpus, long? availableRamBytes = null) =>
         Describe(model).Select(o => o with { Estimate = MemoryEstimator.Estimate(o.Model, settings, gpus, availableRamBytes, advise: false) }).ToList();
+
+    /// <summary>
+    /// The quantization an API id names: a GGUF type ("Q4_K_M"), "EXL2-4.65" (any rate from 2 to 8 bits),
+    /// "GPTQ-4bit-g128" or "AWQ-4bit-g128" (groups of 32, 64 or 128); the labels the table shows are accepted too.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id names no quantization this catalog can build; the message lists the forms.</exception>
+    public static QuantizationOption Find(EstimationModel model, string id)
+    {
+        RequireTensors(model);
+        ArgumentNullException.ThrowIfNull(id);
+        var text = id.Trim();
+        var upper = text.ToUpperInvariant().Replace(' ', '-');
+        if (GgufQuantizationRecipe.IsKnown(upper))
+        {
+            return Gguf(model, upper);
+        }
+
+        if (upper.StartsWith("EXL2-", StringComparison.Ordinal))
+        {
+            var rate = upper[5..].Replace("-BPW", string.Empty, StringComparison.Ordinal).Replace("BPW", string.Empty, StringComparison.Ordinal);
+            if (double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var bits) && bits is >= 2 and <= 8)
+            {
+                return Exl2(model, bits);
+            }
+        }
+
+        foreach (var (prefix, gptq) in (ReadOnlySpan<(string, bool)>)[("GPTQ-4BIT-G", true), ("GPTQ-4-BIT-G", true), ("AWQ-4BIT-G", false), ("AWQ-4-BIT-G", false)])
+        {
+            if (upper.StartsWith(prefix, StringComparison.Ordinal)
+                && int.TryParse(upper.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var group) && group is 32 or 64 or 128)
+            {
+                return gptq ? Gptq(model, group) : Awq(model, group);
+            }
+        }
+
+        throw new ArgumentException(
+            $"quant '{id}' is not a quantization this catalog builds; use a GGUF type ({string.Join(", ", GgufLabels)}), EXL2-<bits> with 2 to 8 bits (e.g. EXL2-4.65), GPTQ-4bit-g128 or AWQ-4bit-g128 (groups of 32, 64 or 128).",
+            nameof(id));
+    }
+
+    /// <summary>The API id of an option: "Q4_K_M", "EXL2-4.0", "GPTQ-4bit-g128", "AWQ-4bit-g128".</summary>
+    public static string IdOf(QuantizationOption option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return option.Format switch
+        {
+            QuantizationFormat.Exl2 => "EXL2-" + option.Label.Split(' ')[1],
+            QuantizationFormat.Gptq or QuantizationFormat.Awq => option.Label.Replace("4-bit", "4bit", StringComparison.Ordinal).Replace(' ', '-'),
+            _ => option.Label,
+        };
+    }
 
     /// <summary>The GGUF quantizations only, smallest first.</summary>
     public static IReadOnlyList<QuantizationOption> GgufOptions(EstimationModel model)
@@ -93,7 +144,7 @@ public static class QuantizationCatalog
                 : 16;
             return t with { Type = null, Bytes = (long)Math.Ceiling(t.ElementCount * bits / 8) };
         }).ToList();
-        var label = string.Create(CultureInfo.InvariantCulture, $"EXL2 {bitsPerWeight:0.0} bpw");
+        var label = string.Create(CultureInfo.InvariantCulture, $"EXL2 {bitsPerWeight:0.0#} bpw");
         return Option(model, label, QuantizationFormat.Exl2, tensors);
     }
 

@@ -14,6 +14,9 @@ public enum QuantizationFormat
 
     /// <summary>ExLlamaV2 EXL2: a target average bits per weight, the output head at its own bit width.</summary>
     Exl2,
+
+    /// <summary>Hugging Face safetensors left in FP16/BF16 (a library model's own weights; the catalog builds none).</summary>
+    Safetensors,
 }
 
 /// <summary>One way to store a model, with its size and (when asked for) how it would run.</summary>

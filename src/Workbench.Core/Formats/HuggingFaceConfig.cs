@@ -47,6 +47,9 @@ public sealed record HuggingFaceConfig
     /// <summary><c>intermediate_size</c>.</summary>
     public long? IntermediateSize { get; init; }
 
+    /// <summary><c>moe_intermediate_size</c>: n_ff of one expert where it differs from <c>intermediate_size</c> (Qwen MoE, DeepSeek).</summary>
+    public long? ExpertIntermediateSize { get; init; }
+
     /// <summary><c>max_position_embeddings</c>.</summary>
     public long? MaxPositionEmbeddings { get; init; }
 
@@ -128,6 +131,7 @@ public sealed record HuggingFaceConfig
             HeadDim = headDim,
             ValueHeadDim = Count("v_head_dim") ?? headDim,
             IntermediateSize = Count("intermediate_size", "n_inner", "ffn_hidden_size", "ffn_dim"),
+            ExpertIntermediateSize = Count("moe_intermediate_size"),
             MaxPositionEmbeddings = Count("max_position_embeddings", "n_positions", "max_seq_len", "seq_length", "max_sequence_length"),
             VocabSize = Count("vocab_size", "padded_vocab_size"),
             ExpertCount = Count("num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"),

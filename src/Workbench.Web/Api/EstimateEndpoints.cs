@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Workbench.Core.Estimation;
+using Workbench.Core.Estimation.Runtimes;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
 
 namespace Workbench.Web.Api;
 
-/// <summary>The estimator's JSON API: <c>GET /workbench/v1/models/{id}/estimate</c>.</summary>
+/// <summary>The estimator's JSON API: <c>GET /workbench/v1/models/{id}/estimate</c> (and the GPU catalog it takes GPUs from).</summary>
 public static class EstimateEndpoints
 {
     /// <summary>Each part of the estimate in bytes (GPU and RAM apart), the GPU layers chosen and the verdict.</summary>
@@ -32,7 +33,17 @@ public static class EstimateEndpoints
         FitKind Verdict,
         string Message,
         IReadOnlyList<string> Suggestions,
-        string? CorrectedByMeasuredLoad);
+        string? CorrectedByMeasuredLoad,
+        string Runtime,
+        string Quant,
+        string? Exl2Cache,
+        double? GpuMemoryUtilization,
+        IReadOnlyList<string> Gpus,
+        long? KvCacheTokens,
+        long? MaxContextLength,
+        double? ConcurrentSequences,
+        double? DecodeTokensPerSecondLow,
+        double? DecodeTokensPerSecondHigh);
 
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapEstimateApi(this IEndpointRouteBuilder endpoints)
@@ -41,7 +52,8 @@ public static class EstimateEndpoints
             .WithTags("Estimation")
             .WithName("EstimateModel")
             .WithSummary("Memory needed to run a library model with these settings, and whether it fits.")
-            .WithDescription("context is each answer's window; sequences=N estimates N answers decoded together (llama.cpp's n_seq_max: a KV cache of N windows and N logits rows), as the worker loads models for parallel requests. A quantized V cache without flash attention is refused, as llama.cpp refuses it. Without vramBytes the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone. After the model has been loaded once, each part is corrected by what llama.cpp allocated then (correctedByMeasuredLoad says how); applyMeasuredLoad=false gives the formulas alone.");
+            .WithDescription("context is each answer's window; sequences=N estimates N answers decoded together (llama.cpp's n_seq_max: a KV cache of N windows and N logits rows), as the worker loads models for parallel requests. A quantized V cache without flash attention is refused, as llama.cpp refuses it. Without vramBytes or gpu the estimate uses the GPUs and free RAM the chat worker detected (CPU only before it has reported, or when it has no GPU); vramBytes=0 asks about the CPU alone; gpu=<catalog id> (repeatable: several GPUs) asks about GPUs from GET /workbench/v1/gpus and gives a decode speed. quant= judges the model's shape at any catalog quantization (Q4_K_M, EXL2-4.65, GPTQ-4bit-g128, AWQ-4bit-g128); runtime=llamacpp|exllamav2|vllm|transformers chooses whose memory accounting applies (default: the format's usual runtime), with exl2Cache=fp16|q8|q6|q4 for ExLlamaV2 and gpuMemoryUtilization for vLLM. After the model has been loaded once, each llama.cpp part is corrected by what llama.cpp allocated then (correctedByMeasuredLoad says how); applyMeasuredLoad=false gives the formulas alone.");
+        endpoints.MapGpuCatalogApi();
         return endpoints;
     }
 
@@ -57,7 +69,12 @@ public static class EstimateEndpoints
         string? gpuLayers,
         long? vramBytes,
         bool? applyMeasuredLoad,
-        int? sequences)
+        int? sequences,
+        string? runtime,
+        string? quant,
+        string? exl2Cache,
+        double? gpuMemoryUtilization,
+        string[]? gpu)
     {
         if (index.Find(id) is not { } descriptor)
         {
@@ -102,14 +119,41 @@ public static class EstimateEndpoints
             return TypedResults.Problem("vramBytes cannot be negative.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var (model, problem) = source.For(descriptor);
-        if (model is null)
+        var query = RuntimeQuery.Parse(runtime, exl2Cache, gpuMemoryUtilization, gpu, vramBytes);
+        if (query.Problem is { } refused)
+        {
+            return TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var (stored, problem) = source.For(descriptor);
+        if (stored is null)
         {
             return TypedResults.Problem(problem, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        // Once the model has been loaded, its measured buffers correct the formulas unless the caller asks for them alone.
-        var measured = applyMeasuredLoad is false ? null : measurements.For(descriptor);
+        EstimationSubject subject;
+        try
+        {
+            subject = EstimationSubject.For(descriptor, stored, quant);
+        }
+        catch (ArgumentException unknown)
+        {
+            return TypedResults.Problem(unknown.Message.Split(" (Parameter")[0], statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var judge = query.Runtime ?? InferenceRuntimes.DefaultFor(subject.Format);
+        if (!judge.Loads(subject.Format))
+        {
+            return TypedResults.Problem(
+                $"runtime {judge.ApiName()} does not load {subject.QuantId} ({subject.Format}); {string.Join(" or ", InferenceRuntimes.For(subject.Format).Select(r => r.ApiName()))} does, or ask for another quant.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var model = subject.Model;
+
+        // Once the model has been loaded, its measured buffers correct the formulas unless the caller asks for them alone;
+        // they describe llama.cpp loading this very file, so other quantizations and runtimes go without.
+        var measured = applyMeasuredLoad is false || quant is not null || judge != InferenceRuntime.LlamaCpp ? null : measurements.For(descriptor);
         var parallel = sequences ?? 1;
         var settings = RunSettings.Default with
         {
@@ -122,10 +166,13 @@ public static class EstimateEndpoints
             GpuLayers = layers,
             Correction = measured?.Correction,
         };
-        // An explicit VRAM figure is a what-if question; otherwise the chat worker's detected GPUs and RAM.
-        var detected = vramBytes is null ? fit.Budget() : null;
-        IReadOnlyList<GpuBudget> gpus = vramBytes is { } vram ? (vram > 0 ? [new GpuBudget("GPU", vram)] : []) : detected?.Gpus ?? [];
-        var estimate = MemoryEstimator.Estimate(model, settings, gpus, detected?.AvailableRamBytes);
+        // An explicit VRAM figure or catalog GPUs are a what-if question; otherwise the chat worker's detected GPUs and RAM.
+        var detected = vramBytes is null && query.CatalogGpus.Count == 0 ? fit.Budget() : null;
+        IReadOnlyList<GpuBudget> gpus = query.CatalogGpus.Count > 0 ? [.. query.CatalogGpus.Select(g => g.ToBudget())]
+            : vramBytes is { } vram ? (vram > 0 ? [new GpuBudget("GPU", vram)] : [])
+            : detected?.Gpus ?? [];
+        var estimate = RuntimeMemoryEstimator.Estimate(model, subject.Format, judge, settings, query.Settings, gpus, detected?.AvailableRamBytes);
+        var speed = EstimateBreakdown.Of(model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
         return TypedResults.Ok(new EstimateResponse(
             descriptor.Id,
             estimate.Context.ContextCells,
@@ -149,6 +196,16 @@ public static class EstimateEndpoints
             estimate.Verdict.Kind,
             estimate.Verdict.Message,
             estimate.Verdict.Suggestions,
-            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null));
+            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null,
+            judge.ApiName(),
+            subject.QuantId,
+            judge == InferenceRuntime.ExLlamaV2 ? query.Settings.Exl2Cache.ApiName() : null,
+            judge == InferenceRuntime.Vllm ? query.Settings.GpuMemoryUtilization : null,
+            [.. gpus.Select(g => g.Name)],
+            estimate.Capacity?.Tokens,
+            estimate.Capacity?.MaxContextLength,
+            estimate.Capacity?.ConcurrentSequences,
+            speed?.LowTokensPerSecond,
+            speed?.HighTokensPerSecond));
     }
 }

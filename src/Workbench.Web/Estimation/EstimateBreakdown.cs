@@ -1,4 +1,5 @@
 using Workbench.Core.Estimation;
+using Workbench.Core.Estimation.Runtimes;
 
 namespace Workbench.Web.Estimation;
 
@@ -37,7 +38,7 @@ public sealed record EstimateBreakdown(IReadOnlyList<(string Part, long GpuBytes
 
         if (estimate.GpuLayers > 0 && gpus.Any(g => g.MemoryBandwidthBytesPerSecond is null))
         {
-            return new EstimateBreakdown(parts, null, "Speed needs the GPU's memory bandwidth: pick a detected GPU.");
+            return new EstimateBreakdown(parts, null, "Speed needs the GPU's memory bandwidth: pick a detected GPU, or one by name.");
         }
 
         var ram = ramBytesPerSecond ?? AssumedRamBytesPerSecond;
@@ -45,6 +46,20 @@ public sealed record EstimateBreakdown(IReadOnlyList<(string Part, long GpuBytes
         var note = ramBytesPerSecond is null && speed.CpuBytesPerToken > 0
             ? "Estimate at half-full context; RAM assumed dual-channel DDR4-3200."
             : "Estimate at half-full context, from memory bandwidth.";
+        if (estimate.Runtime == InferenceRuntime.Vllm && gpus.Count > 1)
+        {
+            // Tensor parallel: each GPU reads its share of every layer at the same time, instead of one GPU after the other.
+            var n = gpus.Count;
+            speed = speed with
+            {
+                LowTokensPerSecond = speed.LowTokensPerSecond * n,
+                HighTokensPerSecond = speed.HighTokensPerSecond * n,
+                TheoreticalTokensPerSecond = speed.TheoreticalTokensPerSecond * n,
+                GpuSecondsPerToken = speed.GpuSecondsPerToken / n,
+            };
+            note += $" {n} GPUs in tensor parallel read their shares at once (counted as scaling fully; the all-reduce between them costs some of it).";
+        }
+
         return new EstimateBreakdown(parts, speed, note);
     }
 }

@@ -61,29 +61,6 @@ public sealed class EstimationModelSource
 
     private static EstimationModel FromGguf(ModelDescriptor descriptor) => GgufEstimationFiles.Read(descriptor);
 
-    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor)
-    {
-        var a = descriptor.Architecture;
-        if (a.LayerCount is not { } layers || a.HiddenSize is not { } hidden || a.HeadCount is not { } heads || a.VocabularySize is not { } vocab)
-        {
-            return null;
-        }
-
-        return new TransformerShape
-        {
-            Architecture = a.Name ?? "llama",
-            Name = descriptor.Name,
-            LayerCount = (int)layers,
-            EmbeddingLength = (int)hidden,
-            HeadCount = (int)heads,
-            HeadCountKv = (int?)a.KeyValueHeadCount,
-            HeadLength = (int?)a.HeadDim,
-            FeedForwardLength = (int)(a.IntermediateSize ?? 4 * hidden),
-            VocabularySize = (int)vocab,
-            ContextLength = (int)(a.MaxContextLength ?? 4096),
-            ExpertCount = (int)(a.ExpertCount ?? 0),
-            ExpertUsedCount = (int)(a.ExpertsUsedCount ?? 0),
-            SlidingWindow = (int)(a.SlidingWindow ?? 0),
-        }.ToModel();
-    }
+    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) =>
+        ConfigShape.FromArchitecture(descriptor.Architecture, descriptor.Name)?.ToModel();
 }

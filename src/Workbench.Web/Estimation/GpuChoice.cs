@@ -1,4 +1,6 @@
+using System.Globalization;
 using Workbench.Core.Estimation;
+using Workbench.Core.Hardware;
 
 namespace Workbench.Web.Estimation;
 
@@ -40,6 +42,16 @@ public sealed record GpuChoice(string Key, string Label, IReadOnlyList<GpuBudget
         choices.AddRange(PresetGigabytes.Select(gb =>
             new GpuChoice($"vram{gb}", $"{gb} GiB", [GpuBudget.WithGibibytes($"{gb} GiB GPU", gb)], null, false)));
         return choices;
+    }
+
+    /// <summary><paramref name="count"/> of the catalog GPU <paramref name="entry"/>, empty and with its bandwidth, so speed shows.</summary>
+    public static GpuChoice FromCatalog(GpuCatalogEntry entry, int count)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var label = count == 1 ? entry.Name : string.Create(CultureInfo.InvariantCulture, $"{count} × {entry.Name}");
+        IReadOnlyList<GpuBudget> gpus = [.. Enumerable.Range(0, count).Select(i => entry.ToBudget() with { Name = count == 1 ? entry.Name : string.Create(CultureInfo.InvariantCulture, $"{entry.Name} #{i + 1}") })];
+        return new GpuChoice(string.Create(CultureInfo.InvariantCulture, $"catalog-{entry.Id}-x{count}"), label, gpus, null, false);
     }
 
     private static string FormatGib(long bytes) => ByteSize.Format(bytes);

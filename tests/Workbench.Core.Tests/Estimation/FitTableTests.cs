@@ -44,11 +44,12 @@ public sealed class FitTableTests
     }
 
     [Fact]
-    public void Without_a_gpu_every_cell_is_cpu_only()
+    public void Without_a_gpu_every_gguf_cell_is_cpu_only_and_the_gpu_only_runtimes_do_not_run()
     {
         var rows = FitTable.Build(Llama3_8B, RunSettings.Default, [], [4096]);
 
-        Assert.All(rows, row => Assert.Equal(FitKind.CpuOnly, row.Cells[0].Estimate.Verdict.Kind));
+        Assert.All(rows.Where(r => r.Option.Format == QuantizationFormat.Gguf), row => Assert.Equal(FitKind.CpuOnly, row.Cells[0].Estimate.Verdict.Kind));
+        Assert.All(rows.Where(r => r.Option.Format != QuantizationFormat.Gguf), row => Assert.Contains("needs a GPU", row.Cells[0].Estimate.Verdict.Message, StringComparison.Ordinal));
     }
 
     [Fact]

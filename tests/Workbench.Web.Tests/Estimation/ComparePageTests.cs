@@ -52,14 +52,15 @@ public sealed class ComparePageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Taking_the_gpu_away_turns_every_verdict_into_cpu_only()
+    public void Taking_the_gpu_away_turns_every_gguf_verdict_into_cpu_only_and_the_gpu_only_runtimes_off()
     {
         var page = _context.Render<Compare>();
         Assert.Contains(Verdicts(page), v => v == "FitsFully");
 
         page.Find("[data-testid=gpu-none]").Click();
 
-        Assert.All(Verdicts(page), v => Assert.Equal("CpuOnly", v));
+        Assert.All(RowVerdicts(page, "llamacpp"), v => Assert.Equal("CpuOnly", v));
+        Assert.All(RowVerdicts(page, "exllamav2").Concat(RowVerdicts(page, "vllm")), v => Assert.Equal("DoesNotFit", v));
     }
 
     [Fact]
@@ -183,6 +184,125 @@ public sealed class ComparePageTests : IAsyncLifetime
         Assert.Contains("Measured here: 32 tokens/s, the median of 1 answer", page.Find("[data-testid=breakdown-measured-speed]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Exl2_rows_are_judged_in_exllamav2_and_change_with_its_cache_mode()
+    {
+        var page = _context.Render<Compare>();
+        var exl2 = page.FindAll("[data-testid=compare-row][data-runtime=exllamav2]");
+        Assert.NotEmpty(exl2);
+        Assert.All(exl2, r => Assert.Equal("ExLlamaV2", r.QuerySelector("[data-testid=row-runtime]")!.TextContent));
+        var before = Exl2LastCell(page);
+        var gguf = LastCellText(page);
+
+        var cache = page.FindComponent<MudBlazor.MudSelect<Workbench.Core.Estimation.Runtimes.Exl2CacheMode>>();
+        await page.InvokeAsync(() => cache.Instance.ValueChanged.InvokeAsync(Workbench.Core.Estimation.Runtimes.Exl2CacheMode.Q4));
+
+        page.WaitForAssertion(() => Assert.NotEqual(before, Exl2LastCell(page)));
+        Assert.Equal(gguf, LastCellText(page));
+    }
+
+    [Fact]
+    public async Task Picking_an_rtx_3090_by_name_shows_a_speed()
+    {
+        var page = _context.Render<Compare>();
+
+        var catalog = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "…or a GPU by name");
+        await page.InvokeAsync(() => catalog.Instance.ValueChanged.InvokeAsync("rtx-3090"));
+
+        page.WaitForAssertion(() => Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("of 24 GiB free VRAM", page.Find("[data-testid=breakdown-verdict]").TextContent, StringComparison.Ordinal);
+        // Speed, memory and quality side by side: every row that runs has its speed at the chosen context.
+        var q4 = page.FindAll("[data-testid=compare-row][data-label=Q4_K_M]").Single();
+        Assert.EndsWith("tok/s", q4.QuerySelector("[data-testid=row-speed]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("+0.18 ppl", q4.QuerySelector("[data-testid=row-quality]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Every_runtime_adds_gptq_rows_for_exllamav2_and_transformers()
+    {
+        var page = _context.Render<Compare>();
+        var before = page.FindAll("[data-testid=compare-row]").Count;
+
+        var every = page.FindComponents<MudBlazor.MudSwitch<bool>>().Single(c => c.Instance.Label!.StartsWith("Every runtime", StringComparison.Ordinal));
+        await page.InvokeAsync(() => every.Instance.ValueChanged.InvokeAsync(true));
+
+        page.WaitForAssertion(() => Assert.Equal(before + 3, page.FindAll("[data-testid=compare-row]").Count));
+        Assert.NotEmpty(page.FindAll("[data-testid=compare-row][data-runtime=transformers]"));
+    }
+
+    [Fact]
+    public void Each_column_marks_the_best_quality_that_fits()
+    {
+        var page = _context.Render<Compare>();
+
+        var best = page.FindAll("[data-best=true]");
+        Assert.Equal(7, best.Count);
+        Assert.All(best, cell => Assert.Equal("FitsFully", cell.GetAttribute("data-verdict")));
+    }
+
+    [Fact]
+    public async Task A_pasted_config_json_builds_a_table_for_a_model_you_do_not_have()
+    {
+        var page = _context.Render<Compare>();
+        const string Config = """{ "model_type": "llama", "num_hidden_layers": 32, "hidden_size": 4096, "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256, "max_position_embeddings": 8192 }""";
+
+        var box = page.FindComponents<MudBlazor.MudTextField<string>>().Single(c => c.Instance.Label == "config.json");
+        await page.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(Config));
+        page.Find("[data-testid=compare-paste-build]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]").Length));
+        // An 8B model: Q4_K_M weighs about 4.9 GB.
+        var q4 = page.FindAll("[data-testid=compare-row][data-label=Q4_K_M]").Single();
+        Assert.Contains("4.9", q4.TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=compare-paste-problem]"));
+    }
+
+    [Fact]
+    public async Task A_pasted_text_that_is_no_config_says_why()
+    {
+        var page = _context.Render<Compare>();
+
+        var box = page.FindComponents<MudBlazor.MudTextField<string>>().Single(c => c.Instance.Label == "config.json");
+        await page.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync("""{ "model_type": "llama" }"""));
+        page.Find("[data-testid=compare-paste-build]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("num_hidden_layers", page.Find("[data-testid=compare-paste-problem]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_seed_question_rtx_3090_or_rtx_4080_for_a_34b_at_4_bit_is_answered_on_one_screen()
+    {
+        var page = _context.Render<Compare>();
+        var model = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Model");
+        await page.InvokeAsync(() => model.Instance.ValueChanged.InvokeAsync("known:codellama-34b"));
+        var catalog = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "…or a GPU by name");
+        await page.InvokeAsync(() => catalog.Instance.ValueChanged.InvokeAsync("rtx-3090"));
+        var versus = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Versus (a GPU by name)");
+        await page.InvokeAsync(() => versus.Instance.ValueChanged.InvokeAsync("rtx-4080"));
+
+        page.WaitForAssertion(() => Assert.Contains("Versus GeForce RTX 4080", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Q4_K_M in llama.cpp at 4k context", page.Find("[data-testid=compare-breakdown]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Runs fully on the GPU", page.Find("[data-testid=breakdown-verdict]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("tokens/s", page.Find("[data-testid=breakdown-speed]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Partial offload", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("tokens/s there", page.Find("[data-testid=breakdown-versus]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_chart_draws_memory_against_context_with_the_gpus_memory_as_a_line()
+    {
+        var page = _context.Render<Compare>();
+
+        var chart = page.Find("[data-testid=compare-chart]");
+        // One line per drawn quantization plus the GPU's memory.
+        Assert.True(chart.QuerySelectorAll(".mud-charts-line-series path").Length >= 5);
+        Assert.Contains("VRAM: 24 GB", chart.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Q4_K_M (llama.cpp)", chart.TextContent, StringComparison.Ordinal);
+    }
+
+    private static string Exl2LastCell(IRenderedComponent<Compare> page) =>
+        page.FindAll("[data-testid=compare-row][data-runtime=exllamav2]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;
+
     /// <summary>A worker on host "box" reports 8 threads, 24 GiB of free RAM and <paramref name="gpus"/>.</summary>
     private void ReportWorker(string backend, params GpuInfo[] gpus)
     {
@@ -202,6 +322,9 @@ public sealed class ComparePageTests : IAsyncLifetime
 
     private static List<string?> Verdicts(IRenderedComponent<Compare> page) =>
         [.. page.FindAll("[data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];
+
+    private static List<string?> RowVerdicts(IRenderedComponent<Compare> page, string runtime) =>
+        [.. page.FindAll($"[data-testid=compare-row][data-runtime={runtime}] [data-testid=compare-cell]").Select(c => c.GetAttribute("data-verdict"))];
 
     private static string LastCellText(IRenderedComponent<Compare> page) =>
         page.FindAll("[data-testid=compare-row]")[^1].QuerySelectorAll("[data-testid=compare-cell]")[^1].TextContent;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Workbench.Core.Estimation;
+using Workbench.Core.Estimation.Runtimes;
+using Workbench.Core.Hardware;
 using Workbench.Core.Library;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
@@ -28,6 +30,17 @@ public sealed partial class Compare : IDisposable
     private MeasuredLoad? _measured;
     private MeasuredSpeed? _measuredSpeed;
     private bool _applyMeasured = true;
+    private RuntimeSettings _runtime = RuntimeSettings.Default;
+    private bool _everyRuntime;
+    private string? _catalogGpuId;
+    private int _catalogCount = 1;
+    private GpuChoice? _catalogChoice;
+    private IReadOnlyList<FitRow?> _best = [];
+    private IReadOnlyDictionary<string, string> _speeds = new Dictionary<string, string>();
+    private FitVerdict? _advice;
+    private string? _versusGpuId;
+    private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
+    private EstimationModel? _pasted;
 
     [Inject] public required LibraryIndex Library { get; init; }
 
@@ -39,7 +52,8 @@ public sealed partial class Compare : IDisposable
 
     [Inject] public required MeasuredSpeeds Speeds { get; init; }
 
-    private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
+    private GpuChoice SelectedGpu =>
+        (_catalogChoice is { } catalog && catalog.Key == _gpuKey ? catalog : null) ?? _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
     /// <summary>Library id of the model to compare (from the Models page).</summary>
     [SupplyParameterFromQuery(Name = "model")]
@@ -52,7 +66,8 @@ public sealed partial class Compare : IDisposable
     {
         Library.Changed += OnLibraryChanged;
         Measurements.Changed += OnLibraryChanged;
-        _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id;
+        // Without a model of your own, a well-known one: planning starts before the download.
+        _modelId = ModelId ?? Candidates.FirstOrDefault()?.Id ?? CompareSubject.KnownPrefix + ArchitectureCatalog.All[0].Id;
         _gpuChoices = GpuChoice.For(Fit.Budget());
         // The user's own hardware first, when the worker has reported it.
         _gpuKey = _gpuChoices.FirstOrDefault(c => c.Detected)?.Key ?? "vram24";
@@ -69,6 +84,7 @@ public sealed partial class Compare : IDisposable
     private void SelectModel(string id)
     {
         _modelId = id;
+        _selected = null;
         Recompute();
     }
 
@@ -102,6 +118,43 @@ public sealed partial class Compare : IDisposable
         Recompute();
     }
 
+    private void SetRuntime(RuntimeSettings runtime)
+    {
+        _runtime = runtime;
+        Recompute();
+    }
+
+    private void SetEveryRuntime(bool on)
+    {
+        _everyRuntime = on;
+        Recompute();
+    }
+
+    /// <summary>Chooses a GPU of the catalog by name (several of it for a multi-GPU what-if).</summary>
+    private void SetCatalogGpu(string? id)
+    {
+        _catalogGpuId = id;
+        ChooseCatalog();
+    }
+
+    private void SetCatalogCount(int count)
+    {
+        _catalogCount = count;
+        ChooseCatalog();
+    }
+
+    private void ChooseCatalog()
+    {
+        if (GpuCatalog.Find(_catalogGpuId) is not { } entry)
+        {
+            return;
+        }
+
+        _catalogChoice = GpuChoice.FromCatalog(entry, _catalogCount);
+        _gpuKey = _catalogChoice.Key;
+        Recompute();
+    }
+
     private void Select(FitRow row, FitCell cell)
     {
         _selected = (row, cell);
@@ -110,23 +163,19 @@ public sealed partial class Compare : IDisposable
 
     private void Recompute()
     {
-        _model = _modelId is null ? null : Library.Find(_modelId);
-        if (_model is null)
+        var subject = CompareSubject.Resolve(_modelId, Library, Models, _pasted);
+        _model = subject.Descriptor;
+        _problem = subject.Problem;
+        if (subject.Model is not { } model)
         {
-            (_rows, _problem) = ([], Library.Models.Count == 0 ? null : "Choose a model.");
-            return;
-        }
-
-        var (model, problem) = Models.For(_model);
-        _problem = problem;
-        if (model is null)
-        {
-            _rows = [];
+            (_rows, _selected) = ([], null);
+            _problem = Library.Models.Count == 0 && _modelId is null ? null : _problem;
+            Explain();
             return;
         }
 
         var gpus = SelectedGpu.Gpus;
-        _measured = Measurements.For(_model);
+        _measured = _model is null ? null : Measurements.For(_model);
         var settings = Settings();
         try
         {
@@ -146,11 +195,15 @@ public sealed partial class Compare : IDisposable
         }
 
         _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, _described.Value.Options, settings, gpus, _contexts, SelectedGpu.AvailableRamBytes);
+        _rows = FitTable.Build(model, _described.Value.Options, settings, _runtime, gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
+        _best = BestFit.PerContext(_rows);
         // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
-        var label = _selected?.Row.Option.Label ?? _model.QuantLabel;
+        var key = _selected?.Row.Key;
+        var label = _selected?.Row.Option.Label ?? _model?.QuantLabel ?? "Q4_K_M";
         var context = _selected?.Cell.ContextLength ?? LibraryFit.DefaultContext;
-        var row = _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase)) ?? (_rows.Count > 0 ? _rows[0] : null);
+        var row = _rows.FirstOrDefault(r => r.Key == key)
+            ?? _rows.FirstOrDefault(r => string.Equals(r.Option.Label, label, StringComparison.OrdinalIgnoreCase))
+            ?? (_rows.Count > 0 ? _rows[0] : null);
         var cell = row?.Cells.FirstOrDefault(c => c.ContextLength == context) ?? (row is { Cells.Count: > 0 } ? row.Cells[0] : null);
         _selected = row is not null && cell is not null ? (row, cell) : null;
         Explain();
@@ -162,6 +215,8 @@ public sealed partial class Compare : IDisposable
         {
             _breakdown = null;
             _measuredSpeed = null;
+            _speeds = new Dictionary<string, string>();
+            _advice = null;
             return;
         }
 
@@ -170,9 +225,58 @@ public sealed partial class Compare : IDisposable
         var settings = Settings() with { ContextLength = selected.Cell.ContextLength * _sequences };
         // The worker's measured RAM speed when the choice is this machine; otherwise a stated assumption.
         var budget = SelectedGpu.Detected ? Fit.Budget() : null;
+        // The table's cells skip suggestions; the one cell shown says what would make it fit.
+        _advice = RuntimeMemoryEstimator.Estimate(quantModel, selected.Row.Option.Format, selected.Row.Runtime, settings, _runtime, SelectedGpu.Gpus, SelectedGpu.AvailableRamBytes).Verdict;
+        _speeds = RowSpeeds.At(_rows, selected.Cell.ContextLength, Settings(), SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         _breakdown = EstimateBreakdown.Of(quantModel, settings, selected.Cell.Estimate, SelectedGpu.Gpus, budget?.RamBytesPerSecond);
         // What this very file reached on this machine, once it has answered: only comparable to its own row.
         _measuredSpeed = budget is not null && IsLocal(selected.Row) && _model is not null ? Speeds.For(budget.HostName, _model.PrimaryPath) : null;
+        _versus = Versus(selected.Row, settings);
+    }
+
+    /// <summary>The selected cell on the "versus" GPU: verdict and speed side by side with the chosen one.</summary>
+    private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? Versus(FitRow row, RunSettings settings)
+    {
+        if (GpuCatalog.Find(_versusGpuId) is not { } entry)
+        {
+            return null;
+        }
+
+        var choice = GpuChoice.FromCatalog(entry, _catalogCount);
+        var estimate = RuntimeMemoryEstimator.Estimate(row.Option.Model, row.Option.Format, row.Runtime, settings, _runtime, choice.Gpus);
+        return (choice.Label, estimate, EstimateBreakdown.Of(row.Option.Model, settings, estimate, choice.Gpus, null));
+    }
+
+    /// <summary>Memory against context for a few rows, with the chosen and the versus GPU's memory as lines.</summary>
+    private MemoryContextChart Chart()
+    {
+        var lines = new List<(string, long)>();
+        if (SelectedGpu.Gpus.Count > 0)
+        {
+            lines.Add((SelectedGpu.Label, SelectedGpu.Gpus.Sum(g => g.FreeBytes)));
+        }
+
+        if (GpuCatalog.Find(_versusGpuId) is { } versus)
+        {
+            lines.Add((GpuChoice.FromCatalog(versus, _catalogCount).Label, versus.UsableBytes * _catalogCount));
+        }
+
+        return MemoryContextChart.For(_rows, _selected?.Row.Key, lines);
+    }
+
+    private void SetVersusGpu(string? id)
+    {
+        _versusGpuId = id;
+        Explain();
+    }
+
+    /// <summary>Compares the model of a pasted config.json.</summary>
+    private void ShowPasted(EstimationModel model)
+    {
+        _pasted = model;
+        _modelId = CompareSubject.PastedKey;
+        _selected = null;
+        Recompute();
     }
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
@@ -184,6 +288,9 @@ public sealed partial class Compare : IDisposable
         ParallelSequences = _sequences,
         Correction = _applyMeasured ? _measured?.Correction : null,
     };
+
+    /// <summary>Whether <paramref name="row"/> is the best quality that fits at column <paramref name="column"/>.</summary>
+    private bool IsBest(FitRow row, int column) => column < _best.Count && _best[column]?.Key == row.Key;
 
     /// <summary>The context a phone shows: the selected cell's.</summary>
     private int ChosenContext => _selected?.Cell.ContextLength ?? (_contexts.Count > 0 ? _contexts[0] : 0);
@@ -199,10 +306,11 @@ public sealed partial class Compare : IDisposable
         }
     }
 
-    private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Option.Label == row.Option.Label && s.Cell.ContextLength == cell.ContextLength;
+    private bool IsSelected(FitRow row, FitCell cell) => _selected is { } s && s.Row.Key == row.Key && s.Cell.ContextLength == cell.ContextLength;
 
     private bool IsLocal(FitRow row) =>
-        _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase);
+        _model?.QuantLabel is { } label && string.Equals(label, row.Option.Label, StringComparison.OrdinalIgnoreCase)
+        && row.Runtime == InferenceRuntimes.DefaultFor(row.Option.Format);
 
     private static string CellClass(FitCell cell) => cell.Estimate.Verdict.Kind switch
     {
