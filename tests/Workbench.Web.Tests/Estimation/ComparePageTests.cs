@@ -251,9 +251,9 @@ public sealed class ComparePageTests : IAsyncLifetime
         page.Find("[data-testid=compare-paste-build]").Click();
 
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=compare-row]")[0].QuerySelectorAll("[data-testid=compare-cell]").Length));
-        // An 8B model: Q4_K_M weighs about 4.9 GB.
+        // An 8B model: Q4_K_M weighs about 4.9 GB, written in binary units like every size on the pages.
         var q4 = page.FindAll("[data-testid=compare-row][data-label=Q4_K_M]").Single();
-        Assert.Contains("4.9", q4.TextContent, StringComparison.Ordinal);
+        Assert.Contains("4.6 GiB", q4.TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=compare-paste-problem]"));
     }
 
@@ -296,7 +296,7 @@ public sealed class ComparePageTests : IAsyncLifetime
         var chart = page.Find("[data-testid=compare-chart]");
         // One line per drawn quantization plus the GPU's memory.
         Assert.True(chart.QuerySelectorAll(".mud-charts-line-series path").Length >= 5);
-        Assert.Contains("VRAM: 24 GB", chart.TextContent, StringComparison.Ordinal);
+        Assert.Contains("VRAM: 24 GiB", chart.TextContent, StringComparison.Ordinal);
         Assert.Contains("Q4_K_M (llama.cpp)", chart.TextContent, StringComparison.Ordinal);
     }
 
