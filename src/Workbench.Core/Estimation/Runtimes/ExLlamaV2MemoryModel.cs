@@ -69,16 +69,10 @@ public static class ExLlamaV2MemoryModel
 
     internal static MemoryEstimate Estimate(EstimationModel model, RunSettings settings, RuntimeSettings runtime, IReadOnlyList<GpuBudget> gpus, bool advise)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(gpus);
-        model.Validate();
-        settings.Validate();
-        runtime.Validate();
-        if (GpuOnlyEstimate.Refusal(InferenceRuntime.ExLlamaV2, gpus) is { } refusal)
+        if (GpuOnlyEstimate.Begin(InferenceRuntime.ExLlamaV2, model, settings, runtime, gpus) is { } refused)
         {
-            return GpuOnlyEstimate.Refused(InferenceRuntime.ExLlamaV2, model, settings, gpus, refusal);
+            return refused;
         }
 
         var tokens = (long)ContextShape.Resolve(model, settings).RequestedContext;
@@ -101,18 +95,7 @@ public static class ExLlamaV2MemoryModel
         var devices = new List<DeviceMemoryEstimate>(gpus.Count);
         for (var d = 0; d < gpus.Count; d++)
         {
-            long weights = 0, kv = 0;
-            var count = 0;
-            for (var layer = 0; layer < model.LayerCount; layer++)
-            {
-                if (layerDevices[layer] == d)
-                {
-                    count++;
-                    weights += model.LayerWeightBytes[layer];
-                    kv += caches[layer];
-                }
-            }
-
+            var (weights, kv, count) = GpuOnlyEstimate.BlocksOn(d, layerDevices, model.LayerWeightBytes, caches);
             var holdsOutput = outputDevice == d;
             weights += holdsOutput ? output : 0;
             var used = count > 0 || holdsOutput;

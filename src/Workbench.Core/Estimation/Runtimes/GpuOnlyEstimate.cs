@@ -11,6 +11,21 @@ internal static class GpuOnlyEstimate
     /// <summary>Contexts tried, largest first, when suggesting a shorter one.</summary>
     private static readonly int[] ShorterContexts = [65536, 32768, 16384, 8192, 4096, 2048];
 
+    /// <summary>
+    /// Checks what a GPU-only runtime's estimate is asked with (the settings are checked when given) and answers the
+    /// refused estimate when it cannot run on <paramref name="gpus"/> at all; null when the estimate can go on.
+    /// </summary>
+    public static MemoryEstimate? Begin(InferenceRuntime runtime, EstimationModel model, RunSettings settings, RuntimeSettings? runtimeSettings, IReadOnlyList<GpuBudget> gpus)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(gpus);
+        model.Validate();
+        settings.Validate();
+        runtimeSettings?.Validate();
+        return Refusal(runtime, gpus) is { } refusal ? Refused(runtime, model, settings, gpus, refusal) : null;
+    }
+
     /// <summary>Why <paramref name="runtime"/> cannot use <paramref name="gpus"/> at all; null when it can.</summary>
     public static string? Refusal(InferenceRuntime runtime, IReadOnlyList<GpuBudget> gpus)
     {
@@ -98,6 +113,24 @@ internal static class GpuOnlyEstimate
                 ? [string.Create(CultureInfo.InvariantCulture, $"A context of {shape.RequestedContext} tokens is longer than the {model.TrainingContextLength} the model was trained for.")]
                 : [],
         };
+    }
+
+    /// <summary>What the blocks placed on device <paramref name="device"/> hold: their weights, their cache and how many there are.</summary>
+    public static (long Weights, long Cache, int Layers) BlocksOn(int device, IReadOnlyList<int> layerDevices, IReadOnlyList<long> layerWeights, IReadOnlyList<long> layerCaches)
+    {
+        long weights = 0, cache = 0;
+        var layers = 0;
+        for (var layer = 0; layer < layerDevices.Count; layer++)
+        {
+            if (layerDevices[layer] == device)
+            {
+                layers++;
+                weights += layerWeights[layer];
+                cache += layerCaches[layer];
+            }
+        }
+
+        return (weights, cache, layers);
     }
 
     /// <summary>"N context" for the longest standard context shorter than the current one that <paramref name="fits"/>; null when none.</summary>

@@ -35,14 +35,9 @@ public static class TransformersMemoryModel
 
     internal static MemoryEstimate Estimate(EstimationModel model, RunSettings settings, IReadOnlyList<GpuBudget> gpus, bool quantized, bool advise)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(gpus);
-        model.Validate();
-        settings.Validate();
-        if (GpuOnlyEstimate.Refusal(InferenceRuntime.Transformers, gpus) is { } refusal)
+        if (GpuOnlyEstimate.Begin(InferenceRuntime.Transformers, model, settings, null, gpus) is { } refused)
         {
-            return GpuOnlyEstimate.Refused(InferenceRuntime.Transformers, model, settings, gpus, refusal);
+            return refused;
         }
 
         var shape = ContextShape.Resolve(model, settings);
@@ -67,18 +62,8 @@ public static class TransformersMemoryModel
         var devices = new List<DeviceMemoryEstimate>(gpus.Count);
         for (var d = 0; d < gpus.Count; d++)
         {
-            long weights = d == 0 ? model.InputEmbeddingBytes : 0, kv = 0;
-            var count = 0;
-            for (var layer = 0; layer < model.LayerCount; layer++)
-            {
-                if (layerDevices[layer] == d)
-                {
-                    count++;
-                    weights += model.LayerWeightBytes[layer];
-                    kv += caches[layer];
-                }
-            }
-
+            var (weights, kv, count) = GpuOnlyEstimate.BlocksOn(d, layerDevices, model.LayerWeightBytes, caches);
+            weights += d == 0 ? model.InputEmbeddingBytes : 0;
             var holdsOutput = outputDevice == d;
             weights += holdsOutput ? output : 0;
             var used = count > 0 || holdsOutput || d == 0;

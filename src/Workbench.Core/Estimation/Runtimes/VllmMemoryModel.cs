@@ -74,16 +74,10 @@ public static class VllmMemoryModel
 
     internal static MemoryEstimate Estimate(EstimationModel model, RunSettings settings, RuntimeSettings runtime, IReadOnlyList<GpuBudget> gpus, bool advise)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(gpus);
-        model.Validate();
-        settings.Validate();
-        runtime.Validate();
-        if (GpuOnlyEstimate.Refusal(InferenceRuntime.Vllm, gpus) is { } refusal)
+        if (GpuOnlyEstimate.Begin(InferenceRuntime.Vllm, model, settings, runtime, gpus) is { } refused)
         {
-            return GpuOnlyEstimate.Refused(InferenceRuntime.Vllm, model, settings, gpus, refusal);
+            return refused;
         }
 
         var tp = gpus.Count;
