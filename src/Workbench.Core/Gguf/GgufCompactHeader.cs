@@ -85,7 +85,9 @@ public static class GgufCompactHeader
         GgufFile compact;
         try
         {
-            compact = GgufReader.Read(new PrefixStream(bytes, Math.Max(fileLength, bytes.Length)));
+            // The compact header may be longer than the original (a split part with little metadata), which moves its data
+            // section; the stream is made long enough for the tensors wherever it starts, and they are checked below.
+            compact = GgufReader.Read(new PrefixStream(bytes, Math.Max(0, fileLength) + bytes.Length + uint.MaxValue));
         }
         catch (MoreBytesNeededException e)
         {
@@ -95,6 +97,11 @@ public static class GgufCompactHeader
         if (!compact.TryGetUInt64(VersionKey, out var version) || !compact.TryGetUInt64(DataOffsetKey, out var dataOffset) || (long)dataOffset > fileLength)
         {
             throw new GgufFormatException("The stored header is not a compact header.");
+        }
+
+        if (compact.Tensors.FirstOrDefault(t => (long)dataOffset + t.Offset + t.ByteSize > fileLength) is { } outside)
+        {
+            throw new GgufFormatException($"The stored header places tensor '{outside.Name}' past the end of the file.");
         }
 
         var metadata = new OrderedDictionary<string, GgufValue>(StringComparer.Ordinal);

@@ -23,8 +23,8 @@ public sealed record RemoteHeaderLimits
 /// <summary>A remote GGUF header and how many bytes of the file it took.</summary>
 public sealed record RemoteGgufHeader(GgufFile File, long BytesRead);
 
-/// <summary>A remote safetensors header and how many bytes of the file it took.</summary>
-public sealed record RemoteSafetensorsHeader(SafetensorsHeader Header, long BytesRead);
+/// <summary>A remote safetensors header, the bytes it came from (length prefix and JSON, to keep) and how many bytes of the file it took.</summary>
+public sealed record RemoteSafetensorsHeader(SafetensorsHeader Header, byte[] HeaderBytes, long BytesRead);
 
 /// <summary>
 /// Reads the headers of remote model files by HTTP range requests, growing the range until the header parses,
@@ -83,13 +83,21 @@ public static class RemoteHeaderReader
             prefix = await GrowAsync(source, prefix, needed, name, cancellationToken);
         }
 
+        return new RemoteSafetensorsHeader(ParseSafetensors(prefix, fileLength, name), prefix, prefix.Length);
+    }
+
+    /// <summary>Parses a safetensors header from the first bytes of a file of <paramref name="fileLength"/> bytes (e.g. kept from an earlier read).</summary>
+    /// <exception cref="ModelFormatException">The header is malformed or longer than the bytes given.</exception>
+    public static SafetensorsHeader ParseSafetensors(byte[] headerBytes, long fileLength, string name)
+    {
+        ArgumentNullException.ThrowIfNull(headerBytes);
         try
         {
-            return new RemoteSafetensorsHeader(SafetensorsHeaderReader.Read(new PrefixStream(prefix, fileLength), name), prefix.Length);
+            return SafetensorsHeaderReader.Read(new PrefixStream(headerBytes, Math.Max(fileLength, headerBytes.Length)), name);
         }
         catch (MoreBytesNeededException e)
         {
-            throw new ModelFormatException($"{name}: the header reads past the {prefix.Length:N0} bytes it announced", e);
+            throw new ModelFormatException($"{name}: the header reads past the {headerBytes.Length:N0} bytes it announced", e);
         }
     }
 

@@ -95,5 +95,22 @@ internal static class SchemaMigrations
         );
         ALTER TABLE conversations ADD COLUMN fixed_seed INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 7: what was read of hub repositories' files, by repository, commit and path: compact GGUF headers,
+        //    safetensors headers and small JSON files, so a repository seen once opens without reading them again.
+        """
+        CREATE TABLE hub_file_reads (
+            repo       TEXT NOT NULL,
+            revision   TEXT NOT NULL,
+            path       TEXT NOT NULL,
+            size       INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            content    BLOB NOT NULL,
+            bytes_read INTEGER NOT NULL,
+            read_at    TEXT NOT NULL,
+            PRIMARY KEY (repo, revision, path, kind)
+        );
+        CREATE INDEX hub_file_reads_by_age ON hub_file_reads (read_at);
+        """,
     ];
 }

@@ -53,9 +53,15 @@ public sealed class EstimationModelSource
             : EstimationModel.FromGguf(GgufReader.ReadFile(descriptor.PrimaryPath));
     }
 
-    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor)
+    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) => FromArchitecture(descriptor.Architecture, descriptor.Name);
+
+    /// <summary>
+    /// A safetensors model's estimation model from its architecture facts (config.json), the same for a folder on disk
+    /// and one on the hub; null when the facts needed are missing.
+    /// </summary>
+    public static EstimationModel? FromArchitecture(ModelArchitecture a, string? name)
     {
-        var a = descriptor.Architecture;
+        ArgumentNullException.ThrowIfNull(a);
         if (a.LayerCount is not { } layers || a.HiddenSize is not { } hidden || a.HeadCount is not { } heads || a.VocabularySize is not { } vocab)
         {
             return null;
@@ -64,7 +70,7 @@ public sealed class EstimationModelSource
         return new TransformerShape
         {
             Architecture = a.Name ?? "llama",
-            Name = descriptor.Name,
+            Name = name,
             LayerCount = (int)layers,
             EmbeddingLength = (int)hidden,
             HeadCount = (int)heads,

@@ -36,4 +36,17 @@ public sealed class GgufCompactHeaderTests
 
         Assert.Throws<GgufFormatException>(() => GgufCompactHeader.Decode(plain, plain.Length));
     }
+
+    [Fact]
+    public void Every_part_of_a_split_set_round_trips_even_when_the_compact_header_is_the_longer()
+    {
+        using var temp = new TempDirectory();
+        var whole = HubModelFixtures.WriteModel(temp.File("m.gguf"));
+        foreach (var part in HubModelFixtures.Split(whole, temp.File("parts"), "m", 2))
+        {
+            var file = GgufReader.ReadFile(part);
+            var decoded = GgufCompactHeader.Decode(GgufCompactHeader.Encode(file)!, file.FileLength);
+            Assert.Equal(file.Tensors.Count, decoded.Tensors.Count);
+        }
+    }
 }
