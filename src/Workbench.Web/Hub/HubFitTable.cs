@@ -27,10 +27,22 @@ public static class HubFitTable
     /// <summary>Rows of <paramref name="repository"/> at <paramref name="query"/>'s settings.</summary>
     public static IReadOnlyList<HubFitRow> Build(HubRepository repository, EstimateQuery query, LibraryFit fit, long? freeDiskBytes)
     {
-        ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(query);
-        var settings = query.Settings();
         var (gpus, ram, detected) = query.Budget(fit);
+        return Build(repository, query.Settings(), gpus, ram, detected, freeDiskBytes);
+    }
+
+    /// <summary>
+    /// Rows of <paramref name="repository"/> with <paramref name="settings"/> on <paramref name="gpus"/> and <paramref name="availableRamBytes"/>;
+    /// <paramref name="detected"/>, when the budget is the detected hardware, adds a verdict per device.
+    /// </summary>
+    public static IReadOnlyList<HubFitRow> Build(
+        HubRepository repository, RunSettings settings, IReadOnlyList<GpuBudget> gpus, long? availableRamBytes, DetectedBudget? detected, long? freeDiskBytes)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(gpus);
+        var ram = availableRamBytes;
         return [.. repository.Rows.Select(row =>
         {
             var fitsOnDisk = freeDiskBytes is not { } free || row.Set.TotalBytes <= free;
