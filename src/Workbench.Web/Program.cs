@@ -44,6 +44,7 @@ app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
 app.MapHubApi();
+app.MapDownloadApi();
 app.MapWorkerApi();
 app.MapConversationApi();
 app.MapAccessTokenApi();

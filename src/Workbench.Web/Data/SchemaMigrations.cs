@@ -112,5 +112,24 @@ internal static class SchemaMigrations
         );
         CREATE INDEX hub_file_reads_by_age ON hub_file_reads (read_at);
         """,
+
+        // 8: downloads from the hub, so one cut off by a restart resumes where its temporary files stopped.
+        """
+        CREATE TABLE downloads (
+            id          TEXT PRIMARY KEY,
+            repo        TEXT NOT NULL,
+            revision    TEXT NOT NULL,
+            commit_sha  TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            files_json  TEXT NOT NULL,
+            target      TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            error       TEXT,
+            created_at  TEXT NOT NULL,
+            finished_at TEXT
+        );
+        """,
     ];
 }

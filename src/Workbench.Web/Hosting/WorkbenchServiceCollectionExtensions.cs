@@ -122,6 +122,9 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<Hub.HubReadCache>();
         services.TryAddSingleton<Hub.HubRepositoryReader>();
         services.TryAddSingleton<Hub.DownloadTargets>();
+        services.TryAddSingleton<Hub.DownloadStore>();
+        services.TryAddSingleton<Hub.DownloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hub.DownloadService>());
         return services;
     }
 

@@ -43,6 +43,9 @@ internal sealed class LocalHub : IAsyncDisposable
     /// <summary>Every request: the origin it was sent to, its path and its Authorization header.</summary>
     public ConcurrentQueue<(string Origin, string Path, string? Authorization)> Requests { get; } = new();
 
+    /// <summary>The Range header of every content request, per "repo/path" (null when the whole file was asked for).</summary>
+    public ConcurrentQueue<(string File, string? Range)> ContentRequests { get; } = new();
+
     /// <summary>A token a gated repository requires.</summary>
     public string? Token { get; set; }
 
@@ -317,6 +320,7 @@ internal sealed class LocalHub : IAsyncDisposable
         }
 
         var key = $"{file.Repo}/{file.Path}";
+        ContentRequests.Enqueue((key, range));
         long? dropAfter = DropOnceAfter.TryRemove(key, out var n) ? n : null;
         await using var stream = File.OpenRead(file.LocalPath);
         stream.Position = from;
