@@ -22,6 +22,7 @@ public sealed class GetModelsPageTests : IAsyncLifetime
     {
         _hub = await LocalHub.StartAsync();
         var repo = Path.Combine(_data.FullName, "repo");
+        Directory.CreateDirectory(Path.Combine(_data.FullName, "models"));
         HubModelFixtures.WriteModel(Path.Combine(repo, "medium-F16.gguf"));
         HubModelFixtures.WriteModel(Path.Combine(repo, "medium-F32.gguf"), Workbench.Core.Gguf.GgmlType.F32);
         _hub.AddRepo("acme/Medium-GGUF", repo);
@@ -30,13 +31,15 @@ public sealed class GetModelsPageTests : IAsyncLifetime
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
             b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("Workbench:GenerateDemoModel", "false");
+            b.UseSetting("Workbench:ModelRoots:0", Path.Combine(_data.FullName, "models"));
+            b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
             b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
             b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
-        foreach (var service in new[] { typeof(HubRepositoryReader), typeof(LibraryFit), typeof(DownloadTargets) })
+        foreach (var service in new[] { typeof(HubRepositoryReader), typeof(LibraryFit), typeof(DownloadTargets), typeof(DownloadService) })
         {
             _context.Services.AddSingleton(service, _factory.Services.GetRequiredService(service));
         }
@@ -76,6 +79,19 @@ public sealed class GetModelsPageTests : IAsyncLifetime
         page.Find("[data-testid=hub-gpu-none]").Click();
 
         page.WaitForAssertion(() => Assert.All(page.FindAll("[data-testid=hub-total]"), t => Assert.Equal("CpuOnly", t.GetAttribute("data-verdict"))));
+    }
+
+    [Fact]
+    public void The_download_button_shows_the_download_until_it_is_done()
+    {
+        var page = RenderRepository("acme/Medium-GGUF");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=hub-download]").Count), TimeSpan.FromSeconds(30));
+
+        page.FindAll("[data-testid=hub-download]")[0].Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("[data-testid=download]").GetAttribute("data-state")), TimeSpan.FromSeconds(60));
+        Assert.Equal("100.0", page.Find("[data-testid=download-progress]").GetAttribute("data-percent"));
+        Assert.True(File.Exists(Path.Combine(_data.FullName, "models", "acme", "Medium-GGUF", "medium-F16.gguf")));
     }
 
     [Fact]

@@ -38,6 +38,10 @@ public sealed partial class GetModels : IDisposable
 
     [Inject] public required DownloadTargets Targets { get; init; }
 
+    [Inject] public required DownloadService Downloads { get; init; }
+
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Auth { get; set; }
+
     /// <summary>A repository to open at once ("owner/name"), e.g. from a link.</summary>
     [SupplyParameterFromQuery(Name = "repo")]
     public string? Repo { get; set; }
@@ -134,6 +138,18 @@ public sealed partial class GetModels : IDisposable
         {
             _busy = false;
         }
+    }
+
+    private async Task DownloadAsync(HubFitRow row)
+    {
+        if (_repository is not { } repository || Auth is null)
+        {
+            return;
+        }
+
+        var caller = (await Auth).User;
+        var started = await Downloads.StartAsync(caller, repository.Repo.ToString(), repository.Revision, row.Row.Set.Name, _target?.Path, CancellationToken.None);
+        _problem = started.Problem;
     }
 
     private void SetContext(int context)
