@@ -32,7 +32,11 @@ public sealed class DownloadTests : IAsyncLifetime
         _hub = await LocalHub.StartAsync();
         var repo = Path.Combine(_data.FullName, "hub", "medium");
         _source = HubModelFixtures.WriteModel(Path.Combine(repo, File16));
+        HubModelFixtures.Split(_source, repo, "medium-split", 2);
         _hub.AddRepo(Repo, repo);
+        _hub.AddRepo("acme/Tiny-GPTQ", Workbench.Core.Tests.Formats.TinyModel.WriteFolder(
+            Path.Combine(_data.FullName, "hub", "gptq"), Workbench.Core.Tests.Formats.TinyModel.Gptq(), Workbench.Core.Tests.Formats.TinyModel.Config(),
+            ("quantize_config.json", """{"bits": 4, "group_size": 128}"""), ("tokenizer.json", "{}")));
         Directory.CreateDirectory(Models);
         Start();
     }
@@ -46,7 +50,7 @@ public sealed class DownloadTests : IAsyncLifetime
         _data.Delete(recursive: true);
     }
 
-    private void Start()
+    private void Start(int maxConcurrent = 2)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -57,13 +61,14 @@ public sealed class DownloadTests : IAsyncLifetime
             b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
             b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
             b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
+            b.UseSetting("Workbench:HuggingFace:MaxConcurrentDownloads", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             b.ConfigureTestServices(s => s.AddSingleton<IDiskProbe>(_disk));
         });
         _client = _factory.CreateClient();
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string file = File16) =>
-        await _client.PostAsJsonAsync("/workbench/v1/downloads", new { repo = Repo, file });
+    private async Task<HttpResponseMessage> PostAsync(string file = File16, string repo = Repo) =>
+        await _client.PostAsJsonAsync("/workbench/v1/downloads", new { repo, file });
 
     private async Task<JsonElement> DownloadAsync(string id) =>
         (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/downloads")).EnumerateArray().Single(d => d.GetProperty("id").GetString() == id);
@@ -230,6 +235,50 @@ public sealed class DownloadTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+    }
+
+    [Fact]
+    public async Task Downloads_beyond_the_limit_wait_their_turn_and_a_split_set_arrives_whole()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        Start(maxConcurrent: 1);
+        await WarmAsync();
+        _hub.Throttle = new SemaphoreSlim(0);
+        var first = await IdAsync(await PostAsync());
+        var second = await IdAsync(await PostAsync("medium-split"));
+        _hub.Throttle.Release(20);
+        await WaitAsync(first, d => d.GetProperty("bytesDone").GetInt64() > 0);
+
+        Assert.Equal("Queued", (await DownloadAsync(second)).GetProperty("state").GetString());
+
+        ReleaseThrottle();
+        Assert.Equal("Completed", (await WaitEndAsync(first)).GetProperty("state").GetString());
+        Assert.Equal("Completed", (await WaitEndAsync(second)).GetProperty("state").GetString());
+        Assert.True(File.Exists(Path.Combine(Models, "acme", "Medium-GGUF", "medium-split-00001-of-00002.gguf")));
+        Assert.True(File.Exists(Path.Combine(Models, "acme", "Medium-GGUF", "medium-split-00002-of-00002.gguf")));
+    }
+
+    [Fact]
+    public async Task A_safetensors_folder_arrives_whole_under_its_name_through_a_hidden_staging_folder()
+    {
+        var download = await WaitEndAsync(await IdAsync(await PostAsync("Tiny-GPTQ", "acme/Tiny-GPTQ")));
+
+        Assert.Equal("Completed", download.GetProperty("state").GetString());
+        var folder = Path.Combine(Models, "acme", "Tiny-GPTQ");
+        Assert.Equal(["config.json", "model.safetensors", "quantize_config.json", "tokenizer.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["Tiny-GPTQ"], Directory.GetDirectories(Path.Combine(Models, "acme")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_guest_cannot_start_or_cancel_downloads()
+    {
+        var guest = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, Workbench.Web.Security.AccessRoles.Guest)], "test"));
+        var downloads = _factory.Services.GetRequiredService<Workbench.Web.Hub.DownloadService>();
+
+        await Assert.ThrowsAsync<Workbench.Web.Security.OwnerOnlyException>(() => downloads.StartAsync(guest, Repo, null, File16, null, CancellationToken.None));
+        await Assert.ThrowsAsync<Workbench.Web.Security.OwnerOnlyException>(() => downloads.CancelAsync(guest, "any"));
     }
 
     private sealed class FakeDisk : IDiskProbe
