@@ -5,7 +5,7 @@ using Workbench.Web.Estimation;
 namespace Workbench.Web.Hub;
 
 /// <summary>How a row runs on one device: a detected GPU alone, or the CPU alone.</summary>
-/// <param name="Device">"GPU0 RTX 4090", "CPU only", or the what-if size.</param>
+/// <param name="Device">"GPU0 RTX 4090", "RAM" (the CPU alone), or the what-if size.</param>
 /// <param name="Verdict">Fits, partial offload, CPU only or does not fit.</param>
 /// <param name="Summary">Short text for a chip.</param>
 public sealed record DeviceVerdict(string Device, FitKind Verdict, string Summary);
@@ -54,7 +54,7 @@ public static class HubFitTable
             var estimate = MemoryEstimator.Estimate(model, settings, gpus, ram);
             var response = EstimateEndpoints.Describe($"{repository.Repo}/{row.Set.Name}", model, settings, estimate, null);
             var devices = detected is null
-                ? [new DeviceVerdict(gpus.Count > 0 ? $"{gpus[0].Name} {gpus[0].FreeBytes / 1e9:F0} GB" : "CPU only", estimate.Verdict.Kind, Summary(estimate))]
+                ? [new DeviceVerdict(gpus.Count > 0 ? gpus[0].Name : "RAM", estimate.Verdict.Kind, Summary(estimate))]
                 : Devices(model, settings, detected);
             var speed = EstimateBreakdown.Of(model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
             return new HubFitRow(row, response, devices, speed, fitsOnDisk);
@@ -65,9 +65,11 @@ public static class HubFitTable
     {
         var verdicts = detected.Gpus
             .Select(gpu => (gpu.Name, Estimate: MemoryEstimator.Estimate(model, settings, [gpu], detected.AvailableRamBytes)))
-            .Append((Name: "CPU only", Estimate: MemoryEstimator.Estimate(model, settings, [], detected.AvailableRamBytes)));
+            .Append((Name: "RAM", Estimate: MemoryEstimator.Estimate(model, settings, [], detected.AvailableRamBytes)));
         return [.. verdicts.Select(v => new DeviceVerdict(v.Name, v.Estimate.Verdict.Kind, Summary(v.Estimate)))];
     }
 
-    private static string Summary(MemoryEstimate estimate) => new FitCell(estimate.Context.RequestedContext, estimate).Summary;
+    /// <summary>"fits", "28/33 layers on GPU", "does not fit"; on the CPU alone, fitting in RAM is simply "fits".</summary>
+    private static string Summary(MemoryEstimate estimate) =>
+        estimate.Verdict.Kind == FitKind.CpuOnly ? "fits" : new FitCell(estimate.Context.RequestedContext, estimate).Summary;
 }
