@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Workbench.E2E;
@@ -15,7 +16,7 @@ public sealed class GetModelsPageTests(BrowserFixture browser)
         await page.GetByTestId("hub-result").First.ClickAsync(new() { Timeout = 30_000 });
         var row = page.Locator($"[data-testid=hub-row][data-name='{WorkbenchServer.HubFile}']");
         await Assertions.Expect(row.GetByTestId("hub-total")).ToHaveAttributeAsync("data-verdict", new System.Text.RegularExpressions.Regex("."), new() { Timeout = 30_000 });
-        await BrowserFixture.CaptureAsync(page, "get-models-desktop");
+        await BrowserFixture.CaptureAsync(page, "get-models-repository-desktop");
 
         var throttle = new SemaphoreSlim(0);
         browser.Server.Hub.Throttle = throttle;
@@ -39,8 +40,31 @@ public sealed class GetModelsPageTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("download").First).ToHaveAttributeAsync("data-state", "Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("download-progress").First).ToHaveAttributeAsync("data-percent", "100.0");
 
-        await page.GotoAsync(browser.Server.BaseUrl + "/models");
-        await Assertions.Expect(page.GetByTestId("models-grid")).ToContainTextAsync("tiny-demo-F16", new() { Timeout = 60_000 });
+        var downloaded = Path.Combine(browser.Server.ModelRoot, "acme");
+        try
+        {
+            await page.GotoAsync(browser.Server.BaseUrl + "/models");
+            await Assertions.Expect(page.GetByTestId("models-grid")).ToContainTextAsync("tiny-demo-F16", new() { Timeout = 60_000 });
+
+            // And it runs: chat with it.
+            using var http = new HttpClient { BaseAddress = new Uri(browser.Server.BaseUrl) };
+            var models = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(http, "/workbench/v1/models");
+            var id = models.EnumerateArray().Single(m => m.GetProperty("path").GetString()!.EndsWith(WorkbenchServer.HubFile, StringComparison.Ordinal)).GetProperty("id").GetString();
+            var chat = await browser.OpenAsync($"/chat?model={id}");
+            await chat.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+            await chat.Locator("textarea[data-testid=chat-input], [data-testid=chat-input] textarea").FillAsync("Hello from the hub!");
+            await chat.GetByTestId("chat-send").ClickAsync();
+            var answer = chat.Locator("[data-role='assistant'][data-streaming='false']");
+            await answer.WaitForAsync(new() { Timeout = 90_000 });
+            Assert.False(string.IsNullOrWhiteSpace(await answer.GetByTestId("chat-text").InnerTextAsync()));
+            await Assertions.Expect(chat.GetByTestId("model-select")).ToHaveValueAsync(WorkbenchServer.HubFile);
+        }
+        finally
+        {
+            // The other browser tests count the library's models: leave it as it was.
+            Directory.Delete(downloaded, recursive: true);
+            await browser.Server.Services.GetRequiredService<Workbench.Web.Library.LibraryScanService>().ScanAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
@@ -58,6 +82,6 @@ public sealed class GetModelsPageTests(BrowserFixture browser)
             var box = await page.GetByTestId(testId).First.BoundingBoxAsync();
             Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"{testId} is outside the phone's width");
         }
-        await BrowserFixture.CaptureAsync(page, "get-models-phone");
+        await BrowserFixture.CaptureAsync(page, "get-models-repository-phone");
     }
 }

@@ -53,6 +53,9 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
     /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; }
 
+    /// <summary>The configured model folder (the default target of downloads).</summary>
+    public string ModelRoot => _modelRoot;
+
     /// <summary>The server's data folder (demo model, logs).</summary>
     public string DataDirectory => _dataDirectory;
 
