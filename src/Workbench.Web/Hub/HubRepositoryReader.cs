@@ -55,7 +55,13 @@ public sealed partial class HubRepositoryReader(HubClientFactory clients, HubRea
             }
         }));
         var repository = new HubRepository(repo, revision ?? "main", commit, info.IsGated, refs.Branches, rows);
-        _recent[key] = (time.GetUtcNow(), repository);
+        var now = time.GetUtcNow();
+        foreach (var stale in _recent.Where(r => now - r.Value.At >= RecentFor).Select(r => r.Key).ToList())
+        {
+            _recent.TryRemove(stale, out _);
+        }
+
+        _recent[key] = (now, repository);
         LogRead(logger, repository);
         return repository;
     }
