@@ -17,6 +17,7 @@ builder.Services
     .AddWorkbenchLibrary()
     .AddWorkbenchWorkers()
     .AddWorkbenchApi(builder.Configuration)
+    .AddWorkbenchHub(builder.Configuration)
     .AddWorkbenchUi();
 
 var app = builder.Build();
@@ -42,6 +43,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapLibraryApi();
 app.MapHardwareApi();
 app.MapEstimateApi();
+app.MapHubApi();
+app.MapDownloadApi();
 app.MapWorkerApi();
 app.MapConversationApi();
 app.MapAccessTokenApi();

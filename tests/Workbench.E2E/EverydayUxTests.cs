@@ -11,7 +11,7 @@ namespace Workbench.E2E;
 [Collection(BrowserTestGroup.Name)]
 public sealed class EverydayUxTests(BrowserFixture browser)
 {
-    private static readonly string[] Pages = ["/", "/hardware", "/models", "/compare", "/chat", "/telemetry", "/settings"];
+    private static readonly string[] Pages = ["/", "/hardware", "/models", "/compare", "/get-models", "/chat", "/telemetry", "/settings"];
 
     private const string Input = "textarea[data-testid=chat-input], [data-testid=chat-input] textarea";
 

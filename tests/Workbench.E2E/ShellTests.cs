@@ -9,6 +9,7 @@ public sealed class ShellTests(BrowserFixture browser)
     [InlineData("Hardware", "/hardware")]
     [InlineData("Models", "/models")]
     [InlineData("Compare", "/compare")]
+    [InlineData("Get models", "/get-models")]
     [InlineData("Chat", "/chat")]
     [InlineData("Telemetry", "/telemetry")]
     public async Task The_navigation_reaches_every_page(string link, string path)

@@ -15,6 +15,12 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
     /// <summary>Models generated into the server's model root (plus one broken file).</summary>
     public static readonly string[] LibraryModelNames = ["alpha-7b", "mistral-q4", "zephyr-chat"];
 
+    /// <summary>The repository the local hub serves: one small GGUF file the Get models tests download.</summary>
+    public const string HubRepo = "acme/Tiny-Demo-GGUF";
+
+    /// <summary>Its file.</summary>
+    public const string HubFile = "tiny-demo-F16.gguf";
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("workbench-e2e-").FullName;
     private readonly string _modelRoot;
 
@@ -30,14 +36,25 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         }
 
         File.WriteAllText(Path.Combine(_modelRoot, "broken.gguf"), "not a model");
+        var hubFolder = Directory.CreateDirectory(Path.Combine(_dataDirectory, "hub")).FullName;
+        Workbench.Core.DemoModel.DemoModelGenerator.Write(
+            Path.Combine(hubFolder, HubFile), Workbench.Core.DemoModel.DemoModelOptions.Tiny with { ContextLength = 8192, Name = "Tiny from the hub" });
+        Hub = Workbench.Core.Tests.TestSupport.LocalHub.StartAsync().GetAwaiter().GetResult();
+        Hub.AddRepo(HubRepo, hubFolder);
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
     }
 
+    /// <summary>A Hugging Face Hub stand-in on loopback that the dashboard's Get models page talks to.</summary>
+    internal Workbench.Core.Tests.TestSupport.LocalHub Hub { get; }
+
     /// <summary>Where the browser goes, e.g. http://127.0.0.1:41234.</summary>
     public string BaseUrl { get; }
+
+    /// <summary>The configured model folder (the default target of downloads).</summary>
+    public string ModelRoot => _modelRoot;
 
     /// <summary>The server's data folder (demo model, logs).</summary>
     public string DataDirectory => _dataDirectory;
@@ -53,6 +70,8 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         // Open pages re-check their sign-in token every second, so a revoked session ends quickly in tests.
         builder.UseSetting("Workbench:Access:SessionRevalidationInterval", "00:00:01");
+        builder.UseSetting("Workbench:HuggingFace:Endpoint", Hub.Endpoint.ToString());
+        builder.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
     }
 
     protected override void Dispose(bool disposing)
@@ -60,6 +79,7 @@ public sealed class WorkbenchServer : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            Hub.DisposeAsync().AsTask().GetAwaiter().GetResult();
             try
             {
                 Directory.Delete(_dataDirectory, recursive: true);

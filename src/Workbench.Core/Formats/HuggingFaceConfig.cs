@@ -12,6 +12,9 @@ public sealed record HuggingFaceConfig
 {
     public const string FileName = "config.json";
 
+    /// <summary>Largest config or other JSON side file read.</summary>
+    public const int MaxFileBytes = JsonFiles.MaxSideFileBytes;
+
     private static readonly string[] NestedTextConfigs = ["text_config", "llm_config", "language_config"];
 
     /// <summary><c>model_type</c> of the top level, e.g. "llama", "mistral3".</summary>
@@ -83,6 +86,14 @@ public sealed record HuggingFaceConfig
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var document = JsonFiles.ReadObject(path);
+        return From(document.RootElement);
+    }
+
+    /// <summary>Parses config.json as fetched (bytes, perhaps with a byte order mark).</summary>
+    /// <exception cref="ModelFormatException">Too large, not JSON, or not an object.</exception>
+    public static HuggingFaceConfig FromBytes(byte[] bytes)
+    {
+        using var document = JsonFiles.ParseFileBytes(bytes, FileName);
         return From(document.RootElement);
     }
 

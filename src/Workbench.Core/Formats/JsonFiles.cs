@@ -35,6 +35,19 @@ internal static class JsonFiles
             stream.ReadExactly(bytes);
         }
 
+        return ParseFileBytes(bytes, name);
+    }
+
+    /// <summary>Parses a JSON file's bytes (read from disk or fetched from a hub) whose root must be an object.</summary>
+    /// <exception cref="ModelFormatException">The bytes are too many, not JSON, or the root is not an object.</exception>
+    public static JsonDocument ParseFileBytes(byte[] bytes, string name, int maxBytes = MaxSideFileBytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length > maxBytes)
+        {
+            throw new ModelFormatException($"{name}: the file is {bytes.Length:N0} bytes; at most {maxBytes:N0} are read.");
+        }
+
         // Editors on Windows may save JSON with a UTF-8 byte order mark, which the parser does not skip.
         var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         return ParseObject(bytes.AsMemory(start), name);

@@ -105,17 +105,39 @@ public sealed record QuantizationConfig
     public static QuantizationConfig? Find(string folder, HuggingFaceConfig? config)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        return Find(
+            config,
+            name => File.Exists(Path.Combine(folder, name)) ? JsonFiles.ReadObject(Path.Combine(folder, name)) : null,
+            name => File.Exists(Path.Combine(folder, name)));
+    }
+
+    /// <summary>Works out a model's quantization from its config and side files fetched as bytes (a hub repository).</summary>
+    /// <exception cref="ModelFormatException">A side file given is not valid JSON.</exception>
+    public static QuantizationConfig? Find(HuggingFaceConfig? config, IReadOnlyDictionary<string, byte[]> sideFiles, Func<string, bool> exists)
+    {
+        ArgumentNullException.ThrowIfNull(sideFiles);
+        return Find(config, name => sideFiles.TryGetValue(name, out var bytes) ? JsonFiles.ParseFileBytes(bytes, name) : null, exists);
+    }
+
+    /// <summary>
+    /// Works out a model's quantization from its config and side files wherever they are (a folder, a hub repository):
+    /// <paramref name="readSideFile"/> gives a side file's JSON or null when it is absent; <paramref name="exists"/> says whether a file is there.
+    /// </summary>
+    public static QuantizationConfig? Find(HuggingFaceConfig? config, Func<string, JsonDocument?> readSideFile, Func<string, bool> exists)
+    {
+        ArgumentNullException.ThrowIfNull(readSideFile);
+        ArgumentNullException.ThrowIfNull(exists);
         if (config?.Quantization is { Method: not QuantizationMethod.Mlx } stated)
         {
             return stated;
         }
 
-        if (ReadSideFile(folder, GptqFileName, QuantizationMethod.Gptq) is { } gptq)
+        if (ReadSideFile(readSideFile, GptqFileName, QuantizationMethod.Gptq) is { } gptq)
         {
             return gptq;
         }
 
-        if (ReadSideFile(folder, AwqFileName, QuantizationMethod.Awq) is { } awq)
+        if (ReadSideFile(readSideFile, AwqFileName, QuantizationMethod.Awq) is { } awq)
         {
             return awq;
         }
@@ -125,20 +147,14 @@ public sealed record QuantizationConfig
             return mlx;
         }
 
-        return File.Exists(Path.Combine(folder, Exl2MeasurementFileName))
+        return exists(Exl2MeasurementFileName)
             ? new QuantizationConfig { Method = QuantizationMethod.Exl2, SourceFile = Exl2MeasurementFileName }
             : null;
     }
 
-    private static QuantizationConfig? ReadSideFile(string folder, string fileName, QuantizationMethod implied)
+    private static QuantizationConfig? ReadSideFile(Func<string, JsonDocument?> read, string fileName, QuantizationMethod implied)
     {
-        var path = Path.Combine(folder, fileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        using var document = JsonFiles.ReadObject(path);
-        return FromJson(document.RootElement, implied, fileName);
+        using var document = read(fileName);
+        return document is null ? null : FromJson(document.RootElement, implied, fileName);
     }
 }

@@ -214,7 +214,7 @@ public sealed class GgufWriter
         return memory.ToArray();
     }
 
-    private static void WriteValue(BinaryWriter w, GgufValue value)
+    internal static void WriteValue(BinaryWriter w, GgufValue value)
     {
         if (value.IsArray)
         {
@@ -302,7 +302,7 @@ public sealed class GgufWriter
         }
     }
 
-    private static void WriteString(BinaryWriter w, string s)
+    internal static void WriteString(BinaryWriter w, string s)
     {
         var bytes = Utf8.GetBytes(s);
         w.Write((ulong)bytes.Length);

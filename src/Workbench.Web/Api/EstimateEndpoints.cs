@@ -81,42 +81,10 @@ public static class EstimateEndpoints
             return TypedResults.Problem($"No model with id '{id}' is in the library.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (context is < 16 or > 10_000_000)
+        var (basics, invalid) = EstimateQuery.Parse(context, kvCache, flashAttention, gpuLayers, vramBytes, sequences);
+        if (basics is null)
         {
-            return TypedResults.Problem("context must be between 16 and 10,000,000 tokens.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (!Enum.TryParse<KvCacheType>(kvCache ?? "f16", ignoreCase: true, out var kv) || !Enum.IsDefined(kv))
-        {
-            return TypedResults.Problem($"kvCache '{kvCache}' is not a cache type; use one of {string.Join(", ", Enum.GetNames<KvCacheType>()).ToLowerInvariant()}.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        int? layers = null;
-        if (gpuLayers is not (null or "auto"))
-        {
-            if (!int.TryParse(gpuLayers, System.Globalization.CultureInfo.InvariantCulture, out var fixedLayers) || fixedLayers < 0)
-            {
-                return TypedResults.Problem($"gpuLayers must be 'auto' or a non-negative number; got '{gpuLayers}'.", statusCode: StatusCodes.Status400BadRequest);
-            }
-
-            layers = fixedLayers;
-        }
-
-        if (sequences is < 1 or > Workers.RuntimeOptions.MaxSequences)
-        {
-            return TypedResults.Problem($"sequences must be between 1 and {Workers.RuntimeOptions.MaxSequences}; got {sequences}.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (kv.IsQuantized() && flashAttention is false)
-        {
-            return TypedResults.Problem(
-                $"llama.cpp refuses a quantized V cache ({kv.DisplayName()}) without flash attention: the context cannot be created. Turn flash attention on or use an f16 cache.",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (vramBytes is < 0)
-        {
-            return TypedResults.Problem("vramBytes cannot be negative.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(invalid, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var query = RuntimeQuery.Parse(runtime, exl2Cache, gpuMemoryUtilization, gpu, vramBytes);
@@ -154,18 +122,7 @@ public static class EstimateEndpoints
         // Once the model has been loaded, its measured buffers correct the formulas unless the caller asks for them alone;
         // they describe llama.cpp loading this very file, so other quantizations and runtimes go without.
         var measured = applyMeasuredLoad is false || quant is not null || judge != InferenceRuntime.LlamaCpp ? null : measurements.For(descriptor);
-        var parallel = sequences ?? 1;
-        var settings = RunSettings.Default with
-        {
-            // llama.cpp's n_ctx holds every sequence's window.
-            ContextLength = context is { } perSequence ? checked(perSequence * parallel) : null,
-            ParallelSequences = parallel,
-            KeyCacheType = kv,
-            ValueCacheType = kv,
-            FlashAttention = flashAttention ?? true,
-            GpuLayers = layers,
-            Correction = measured?.Correction,
-        };
+        var settings = basics.Settings(measured?.Correction);
         // An explicit VRAM figure or catalog GPUs are a what-if question; otherwise the chat worker's detected GPUs and RAM.
         var detected = vramBytes is null && query.CatalogGpus.Count == 0 ? fit.Budget() : null;
         IReadOnlyList<GpuBudget> gpus = query.CatalogGpus.Count > 0 ? [.. query.CatalogGpus.Select(g => g.ToBudget())]
@@ -173,12 +130,45 @@ public static class EstimateEndpoints
             : detected?.Gpus ?? [];
         var estimate = RuntimeMemoryEstimator.Estimate(model, subject.Format, judge, settings, query.Settings, gpus, detected?.AvailableRamBytes);
         var speed = EstimateBreakdown.Of(model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
-        return TypedResults.Ok(new EstimateResponse(
+        return TypedResults.Ok(Describe(
             descriptor.Id,
+            model,
+            settings,
+            estimate,
+            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null,
+            judge,
+            subject.QuantId,
+            query.Settings,
+            gpus,
+            speed));
+    }
+
+    /// <summary>
+    /// The answer for an estimate already made, also used for the rows of hub repositories (judged by llama.cpp, the
+    /// runtime of the GGUF files they list, unless said otherwise).
+    /// </summary>
+    public static EstimateResponse Describe(
+        string id,
+        EstimationModel model,
+        RunSettings settings,
+        MemoryEstimate estimate,
+        string? correctedBy,
+        InferenceRuntime judge = InferenceRuntime.LlamaCpp,
+        string? quant = null,
+        RuntimeSettings? runtime = null,
+        IReadOnlyList<GpuBudget>? gpus = null,
+        SpeedEstimate? speed = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(estimate);
+        var parallel = settings.ParallelSequences;
+        return new EstimateResponse(
+            id,
             estimate.Context.ContextCells,
             parallel,
             estimate.Context.ContextCells / parallel,
-            kv.DisplayName(),
+            settings.KeyCacheType.DisplayName(),
             settings.FlashAttention,
             estimate.GpuLayers,
             estimate.TotalLayers,
@@ -196,16 +186,16 @@ public static class EstimateEndpoints
             estimate.Verdict.Kind,
             estimate.Verdict.Message,
             estimate.Verdict.Suggestions,
-            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null,
+            correctedBy,
             judge.ApiName(),
-            subject.QuantId,
-            judge == InferenceRuntime.ExLlamaV2 ? query.Settings.Exl2Cache.ApiName() : null,
-            judge == InferenceRuntime.Vllm ? query.Settings.GpuMemoryUtilization : null,
-            [.. gpus.Select(g => g.Name)],
+            quant ?? model.WeightFormat ?? "GGUF",
+            judge == InferenceRuntime.ExLlamaV2 ? runtime?.Exl2Cache.ApiName() : null,
+            judge == InferenceRuntime.Vllm ? runtime?.GpuMemoryUtilization : null,
+            [.. (gpus ?? []).Select(g => g.Name)],
             estimate.Capacity?.Tokens,
             estimate.Capacity?.MaxContextLength,
             estimate.Capacity?.ConcurrentSequences,
             speed?.LowTokensPerSecond,
-            speed?.HighTokensPerSecond));
+            speed?.HighTokensPerSecond);
     }
 }

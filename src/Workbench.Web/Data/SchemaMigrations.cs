@@ -131,5 +131,41 @@ internal static class SchemaMigrations
             pinned_at  TEXT NOT NULL
         );
         """,
+
+        // 9: what was read of hub repositories' files, by repository, commit and path: compact GGUF headers,
+        //    safetensors headers and small JSON files, so a repository seen once opens without reading them again.
+        """
+        CREATE TABLE hub_file_reads (
+            repo       TEXT NOT NULL,
+            revision   TEXT NOT NULL,
+            path       TEXT NOT NULL,
+            size       INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            content    BLOB NOT NULL,
+            bytes_read INTEGER NOT NULL,
+            read_at    TEXT NOT NULL,
+            PRIMARY KEY (repo, revision, path, kind)
+        );
+        CREATE INDEX hub_file_reads_by_age ON hub_file_reads (read_at);
+        """,
+
+        // 10: downloads from the hub, so one cut off by a restart resumes where its temporary files stopped.
+        """
+        CREATE TABLE downloads (
+            id          TEXT PRIMARY KEY,
+            repo        TEXT NOT NULL,
+            revision    TEXT NOT NULL,
+            commit_sha  TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            files_json  TEXT NOT NULL,
+            target      TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            error       TEXT,
+            created_at  TEXT NOT NULL,
+            finished_at TEXT
+        );
+        """,
     ];
 }

@@ -61,6 +61,15 @@ public sealed class EstimationModelSource
 
     private static EstimationModel FromGguf(ModelDescriptor descriptor) => GgufEstimationFiles.Read(descriptor);
 
-    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) =>
-        ConfigShape.FromArchitecture(descriptor.Architecture, descriptor.Name)?.ToModel();
+    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) => FromArchitecture(descriptor.Architecture, descriptor.Name);
+
+    /// <summary>
+    /// A safetensors model's estimation model from its architecture facts (config.json), the same for a folder on disk
+    /// and one on the hub; null when the facts needed are missing.
+    /// </summary>
+    public static EstimationModel? FromArchitecture(ModelArchitecture architecture, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        return ConfigShape.FromArchitecture(architecture, name)?.ToModel();
+    }
 }

@@ -113,6 +113,27 @@ public static class WorkbenchServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Hugging Face repositories: the hub client, header reads and their cache, download targets.</summary>
+    public static IServiceCollection AddWorkbenchHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Hub.HuggingFaceOptions>()
+            .Bind(configuration.GetSection(Hub.HuggingFaceOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Hub.HuggingFaceOptions>, Hub.HuggingFaceOptionsValidator>());
+        // The hub client follows redirects itself, so its token never reaches the storage hosts downloads are sent to.
+        services.AddHttpClient(Hub.HubClientFactory.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(2))
+            .ConfigurePrimaryHttpMessageHandler(Workbench.Core.Hub.HubClient.CreateHandler);
+        services.TryAddSingleton<Workbench.Core.Hardware.IDiskProbe, Workbench.Worker.Probes.SystemDiskProbe>();
+        services.TryAddSingleton<Hub.HubClientFactory>();
+        services.TryAddSingleton<Hub.HubReadCache>();
+        services.TryAddSingleton<Hub.HubRepositoryReader>();
+        services.TryAddSingleton<Hub.DownloadTargets>();
+        services.TryAddSingleton<Hub.DownloadStore>();
+        services.TryAddSingleton<Hub.DownloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hub.DownloadService>());
+        return services;
+    }
+
     /// <summary>Blazor, MudBlazor and per-circuit state.</summary>
     public static IServiceCollection AddWorkbenchUi(this IServiceCollection services)
     {

@@ -27,7 +27,7 @@ public sealed class ShellTests : IAsyncLifetime
 
         var targets = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
 
-        Assert.Equal(["", "hardware", "models", "compare", "chat", "telemetry", "settings"], targets);
+        Assert.Equal(["", "hardware", "models", "compare", "get-models", "chat", "telemetry", "settings"], targets);
     }
 
     [Fact]

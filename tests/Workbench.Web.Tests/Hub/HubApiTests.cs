@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Workbench.Core.Gguf;
+using Workbench.Core.Tests.Formats;
+using Workbench.Core.Tests.TestSupport;
+using Workbench.Web.Library;
+
+namespace Workbench.Web.Tests.Hub;
+
+/// <summary>
+/// The hub API through the real pipeline against the local hub-compatible server, whose repositories are also the
+/// library's model folder: each row must equal the estimate the library gives for the same files on disk.
+/// </summary>
+public sealed class HubApiTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-hub-");
+    private LocalHub _hub = null!;
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    private string Models => Path.Combine(_data.FullName, "models-root");
+
+    public async Task InitializeAsync()
+    {
+        _hub = await LocalHub.StartAsync();
+        var gguf = Path.Combine(Models, "acme", "Medium-GGUF");
+        HubModelFixtures.WriteModel(Path.Combine(gguf, "medium-F16.gguf"));
+        HubModelFixtures.WriteModel(Path.Combine(gguf, "medium-F32.gguf"), GgmlType.F32);
+        var whole = HubModelFixtures.WriteModel(Path.Combine(_data.FullName, "source", "medium.gguf"));
+        HubModelFixtures.Split(whole, gguf, "medium-split", 2);
+        _hub.AddRepo("acme/Medium-GGUF", gguf);
+        var gptq = TinyModel.WriteFolder(Path.Combine(Models, "acme", "Tiny-GPTQ"), TinyModel.Gptq(), TinyModel.Config(),
+            ("quantize_config.json", """{"bits": 4, "group_size": 128, "desc_act": false, "sym": true}"""));
+        _hub.AddRepo("acme/Tiny-GPTQ", gptq, tags: "gptq");
+        _factory = Start();
+        _client = _factory.CreateClient();
+        await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _hub.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+
+    private WebApplicationFactory<Program> Start() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Workbench:DataDirectory", _data.FullName);
+        b.UseSetting("Workbench:DiscoverKnownStores", "false");
+        b.UseSetting("Workbench:GenerateDemoModel", "false");
+        b.UseSetting("Workbench:ModelRoots:0", Models);
+        b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
+        b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
+        b.UseSetting("Workbench:HuggingFace:InitialHeaderKiB", "16");
+    });
+
+    private static JsonElement Row(JsonElement repo, string name) =>
+        repo.GetProperty("files").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
+
+    private async Task<JsonElement> LocalEstimateAsync(string fileName, string query)
+    {
+        var models = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/models");
+        var id = models.EnumerateArray().Single(m => m.GetProperty("path").GetString()!.EndsWith(fileName, StringComparison.Ordinal)).GetProperty("id").GetString();
+        return await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/models/{id}/estimate?{query}");
+    }
+
+    private static void AssertSameEstimate(JsonElement local, JsonElement remote)
+    {
+        foreach (var property in local.EnumerateObject().Where(p => p.Name != "modelId"))
+        {
+            Assert.Equal(property.Value.ToString(), remote.GetProperty(property.Name).ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("context=2048&vramBytes=8000000000")]
+    [InlineData("context=4096&kvCache=q8_0&vramBytes=1500000")]
+    [InlineData("context=1024&sequences=2")]
+    public async Task Every_row_equals_the_estimate_of_the_same_files_on_disk(string query)
+    {
+        var repo = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/Medium-GGUF?{query}");
+        var gptq = await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/Tiny-GPTQ?{query}");
+
+        AssertSameEstimate(await LocalEstimateAsync("medium-F16.gguf", query), Row(repo, "medium-F16.gguf").GetProperty("estimate"));
+        AssertSameEstimate(await LocalEstimateAsync("medium-F32.gguf", query), Row(repo, "medium-F32.gguf").GetProperty("estimate"));
+        AssertSameEstimate(await LocalEstimateAsync("medium-split-00001-of-00002.gguf", query), Row(repo, "medium-split").GetProperty("estimate"));
+        AssertSameEstimate(await LocalEstimateAsync("Tiny-GPTQ", query), Row(gptq, "Tiny-GPTQ").GetProperty("estimate"));
+    }
+
+    [Fact]
+    public async Task Rows_describe_their_files_and_read_only_a_small_part_of_them()
+    {
+        var repo = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Medium-GGUF?context=2048");
+
+        var split = Row(repo, "medium-split");
+        Assert.Equal("GgufSplit", split.GetProperty("kind").GetString());
+        Assert.Equal(2, split.GetProperty("files").GetArrayLength());
+        foreach (var row in repo.GetProperty("files").EnumerateArray())
+        {
+            var size = row.GetProperty("sizeBytes").GetInt64();
+            var read = row.GetProperty("headerBytesRead").GetInt64();
+            Assert.True(read > 0 && read < size / 10, $"{row.GetProperty("name")}: read {read:N0} of {size:N0}");
+            Assert.All(row.GetProperty("files").EnumerateArray(), f => Assert.Equal(64, f.GetProperty("sha256").GetString()!.Length));
+        }
+
+        Assert.Equal("F16", Row(repo, "medium-F16.gguf").GetProperty("format").GetString());
+        Assert.True(repo.GetProperty("freeDiskBytes").GetInt64() > 0);
+        Assert.Equal(Models, repo.GetProperty("targetFolder").GetString());
+        Assert.Equal("GPTQ", (await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Tiny-GPTQ")).GetProperty("files")[0].GetProperty("format").GetString()![..4]);
+    }
+
+    [Fact]
+    public async Task A_restarted_dashboard_reads_the_headers_from_its_cache_not_the_hub()
+    {
+        await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Medium-GGUF");
+        var servedBefore = _hub.BytesServed.Values.Sum();
+        await _factory.DisposeAsync();
+        _factory = Start();
+        _client = _factory.CreateClient();
+
+        var repo = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Medium-GGUF");
+
+        Assert.Equal(servedBefore, _hub.BytesServed.Values.Sum());
+        Assert.All(repo.GetProperty("files").EnumerateArray(), r => Assert.Equal(0, r.GetProperty("headerBytesRead").GetInt64()));
+        Assert.Equal(JsonValueKind.Object, Row(repo, "medium-F16.gguf").GetProperty("estimate").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_hostile_file_is_a_row_with_the_reason_and_the_others_still_estimate()
+    {
+        var folder = Path.Combine(_data.FullName, "hostile");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "evil.gguf"), [.. "GGUF"u8, 3, 0, 0, 0, .. BitConverter.GetBytes(ulong.MaxValue / 2), .. new byte[50_000]]);
+        HubModelFixtures.WriteModel(Path.Combine(folder, "good.gguf"));
+        _hub.AddRepo("acme/Hostile", folder);
+
+        var repo = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Hostile");
+
+        Assert.Contains("tensors", Row(repo, "evil.gguf").GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, Row(repo, "evil.gguf").GetProperty("estimate").ValueKind);
+        Assert.Equal(JsonValueKind.Object, Row(repo, "good.gguf").GetProperty("estimate").ValueKind);
+    }
+
+    [Fact]
+    public async Task Search_lists_repositories_with_the_tag()
+    {
+        var found = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models?search=acme&filter=gguf");
+
+        Assert.Equal(["acme/Medium-GGUF"], found.EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_repository_is_a_404_and_a_gated_one_asks_for_a_token()
+    {
+        _hub.Token = "hf_x";
+        _hub.AddRepo("acme/Gated", Path.Combine(Models, "acme", "Tiny-GPTQ"), gated: true);
+
+        var missing = await _client.GetAsync(new Uri("/workbench/v1/hub/models/acme/Nope", UriKind.Relative));
+        var gated = await _client.GetAsync(new Uri("/workbench/v1/hub/models/acme/Gated", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, gated.StatusCode);
+        Assert.Contains("token", await gated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/workbench/v1/hub/models/acme/Medium-GGUF?kvCache=q3_z", "kvCache")]
+    [InlineData("/workbench/v1/hub/models/acme/Medium-GGUF?revision=..%2Fx", "revision")]
+    [InlineData("/workbench/v1/hub/models/acme/Medium-GGUF?target=%2Fetc", "target")]
+    [InlineData("/workbench/v1/hub/models?filter=a%20b", "filter")]
+    public async Task Bad_parameters_are_a_400_naming_the_parameter(string url, string parameter)
+    {
+        var response = await _client.GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(parameter, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
