@@ -1,3 +1,6 @@
+using Workbench.Core.Estimation.Runtimes;
+using Workbench.Core.Hub;
+using Workbench.Core.Library;
 using Workbench.Core.Estimation;
 using Workbench.Web.Api;
 using Workbench.Web.Estimation;
@@ -51,15 +54,36 @@ public static class HubFitTable
                 return new HubFitRow(row, null, [], null, fitsOnDisk);
             }
 
-            var estimate = MemoryEstimator.Estimate(model, settings, gpus, ram);
-            var response = EstimateEndpoints.Describe($"{repository.Repo}/{row.Set.Name}", model, settings, estimate, null);
+            // The same answer as the estimate API gives for the files once downloaded: the same subject, judged by
+            // the runtime that loads its format (llama.cpp for GGUF).
+            var subject = EstimationSubject.For(Descriptor(row), model, null);
+            var judge = InferenceRuntimes.DefaultFor(subject.Format);
+            var estimate = RuntimeMemoryEstimator.Estimate(subject.Model, subject.Format, judge, settings, RuntimeSettings.Default, gpus, ram);
+            var speed = EstimateBreakdown.Of(subject.Model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
+            var response = EstimateEndpoints.Describe(
+                $"{repository.Repo}/{row.Set.Name}", subject.Model, settings, estimate, null, judge, subject.QuantId, RuntimeSettings.Default, gpus, speed);
             var devices = detected is null
                 ? [new DeviceVerdict(gpus.Count > 0 ? gpus[0].Name : "RAM", estimate.Verdict.Kind, Summary(estimate))]
                 : Devices(model, settings, detected);
-            var speed = EstimateBreakdown.Of(model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
             return new HubFitRow(row, response, devices, speed, fitsOnDisk);
         })];
     }
+
+    // What the library would say of the files once downloaded, as far as the estimate depends on it.
+    private static ModelDescriptor Descriptor(HubModelRow row) => new()
+    {
+        Id = row.Set.Name,
+        Name = row.Set.Name,
+        Format = row.Set.Kind != HubFileSetKind.SafetensorsFolder ? ModelFormat.Gguf
+            : row.Format is { } label && label.StartsWith("GPTQ", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Gptq
+            : row.Format is { } awq && awq.StartsWith("AWQ", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Awq
+            : row.Format is { } exl2 && exl2.StartsWith("EXL2", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Exl2
+            : ModelFormat.Safetensors,
+        QuantLabel = row.Format,
+        PrimaryPath = row.Set.Name,
+        Source = ModelSource.ModelRoot,
+        SourceRoot = string.Empty,
+    };
 
     private static IReadOnlyList<DeviceVerdict> Devices(EstimationModel model, RunSettings settings, DetectedBudget detected)
     {
