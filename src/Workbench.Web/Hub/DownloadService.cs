@@ -63,6 +63,11 @@ public sealed partial class DownloadService(
             return DownloadStart.Refused(StatusCodes.Status400BadRequest, $"target '{targetPath}' is not one of the model folders.");
         }
 
+        if (!target.Writable)
+        {
+            return DownloadStart.Refused(StatusCodes.Status400BadRequest, $"{target.Path} is read-only here; choose another model folder or add a writable one on the Settings page.");
+        }
+
         HubRepository repository;
         try
         {
