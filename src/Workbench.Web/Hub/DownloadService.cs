@@ -28,6 +28,7 @@ public sealed partial class DownloadService(
 {
     private const int Attempts = 6;
     private const long DiskCheckEvery = 64L * 1024 * 1024;
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
     private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
     private readonly Channel<Job> _queue = Channel.CreateUnbounded<Job>();
     private readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -60,6 +61,11 @@ public sealed partial class DownloadService(
         if (await targets.ResolveAsync(targetPath, cancellationToken) is not { } target)
         {
             return DownloadStart.Refused(StatusCodes.Status400BadRequest, $"target '{targetPath}' is not one of the model folders.");
+        }
+
+        if (!target.Writable)
+        {
+            return DownloadStart.Refused(StatusCodes.Status400BadRequest, $"{target.Path} is read-only here; choose another model folder or add a writable one on the Settings page.");
         }
 
         HubRepository repository;
@@ -283,13 +289,20 @@ public sealed partial class DownloadService(
         while (true)
         {
             int read;
+            // A connection that stays open but sends nothing is as good as dropped: resume on a new one.
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(StallLimit);
             try
             {
-                read = await body.ReadAsync(buffer, cancellationToken);
+                read = await body.ReadAsync(buffer, stall.Token);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
                 throw new TransientException($"the connection dropped after {have:N0} of {file.Size:N0} bytes of {file.Path}", e);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TransientException($"no bytes of {file.Path} arrived for {StallLimit.TotalSeconds:F0} s after {have:N0} of {file.Size:N0}", e);
             }
 
             if (read == 0)
