@@ -167,5 +167,13 @@ internal static class SchemaMigrations
             finished_at TEXT
         );
         """,
+
+        // 11: settings the owner changes on the Settings page that override configuration (one row per setting).
+        """
+        CREATE TABLE dashboard_settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
     ];
 }

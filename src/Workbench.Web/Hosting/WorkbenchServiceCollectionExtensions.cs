@@ -56,6 +56,8 @@ public static class WorkbenchServiceCollectionExtensions
         services.TryAddSingleton<WorkerActivityLog>();
         services.TryAddSingleton<Workbench.Web.Estimation.MeasuredSpeeds>();
         services.TryAddSingleton<WorkerGateway>();
+        services.TryAddSingleton<KeepAliveDefault>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeepAliveDefault>());
         services.TryAddSingleton<ModelKeepAlive>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelKeepAlive>());
         services.TryAddSingleton<ModelCrashLedger>();

@@ -5,12 +5,12 @@ namespace Workbench.Web.Workers;
 
 /// <summary>
 /// Unloads each resident model once it has been unused for its keep-alive (the last request's <c>keep_alive</c>,
-/// else <see cref="WorkbenchOptions.ModelKeepAlive"/>), so an idle dashboard does not hold the GPU's memory.
+/// else <see cref="KeepAliveDefault"/>: the Settings page's choice or <see cref="WorkbenchOptions.ModelKeepAlive"/>), so an idle dashboard does not hold the GPU's memory.
 /// </summary>
 public sealed partial class ModelKeepAlive(
     WorkerRegistry registry,
     WorkerGateway gateway,
-    IOptions<WorkbenchOptions> options,
+    KeepAliveDefault keepAliveDefault,
     TimeProvider time,
     ILogger<ModelKeepAlive> logger) : BackgroundService
 {
@@ -21,7 +21,7 @@ public sealed partial class ModelKeepAlive(
     public DateTimeOffset? UnloadsAt(ResidentModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.ExpiresAt(options.Value.ModelKeepAlive);
+        return model.ExpiresAt(keepAliveDefault.Current);
     }
 
     /// <summary>When the worker's next model will be unloaded; null when none will.</summary>
@@ -63,7 +63,7 @@ public sealed partial class ModelKeepAlive(
     {
         try
         {
-            LogUnloading(logger, worker.Registration.HostName, model.Path, model.KeepAlive ?? options.Value.ModelKeepAlive);
+            LogUnloading(logger, worker.Registration.HostName, model.Path, model.KeepAlive ?? keepAliveDefault.Current);
             await gateway.UnloadModelAsync(worker.ConnectionId, model.Path, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.SignalR.HubException)
