@@ -86,6 +86,8 @@ public sealed partial class LibraryScanService(
                 }
             }
 
+            // The total is known now: the bar turns from "looking" to "0 of N" at once, and shows the first file read.
+            Report(new LibraryScanStatus(true, seen, 0, 0, null, started, Status.FinishedAt, null));
             foreach (var candidate in candidates)
             {
                 if (known.GetValueOrDefault(candidate.Id) != candidate.Fingerprint)
@@ -95,7 +97,16 @@ public sealed partial class LibraryScanService(
                 }
 
                 parsed++;
-                ReportEvery(ref lastReport, new LibraryScanStatus(true, seen, parsed, changedCount, candidate.PrimaryPath, started, Status.FinishedAt, null));
+                var progress = new LibraryScanStatus(true, seen, parsed, changedCount, candidate.PrimaryPath, started, Status.FinishedAt, null);
+                if (parsed == 1)
+                {
+                    lastReport = time.GetTimestamp();
+                    Report(progress);
+                }
+                else
+                {
+                    ReportEvery(ref lastReport, progress);
+                }
             }
 
             await store.SaveScanAsync(changed.Values, present, cancellationToken);

@@ -54,9 +54,13 @@ public sealed class ModelCrashTests : IAsyncLifetime
     {
         var registry = _server.Services.GetRequiredService<WorkerRegistry>();
         var supervisor = _server.Services.GetRequiredService<WorkerSupervisor>();
-        await RealWorkerServer.WaitUntilAsync(() => registry.PickWorker() is not null, "a connected worker");
+        // The restarted process, connected: the killed one may linger in the registry until its connection is seen to drop.
+        await RealWorkerServer.WaitUntilAsync(
+            () => supervisor.Status.ProcessId is { } pid && registry.Workers.Count == 1 && registry.Workers[0].Registration.ProcessId == pid,
+            "the local worker to run and connect");
+        var processId = supervisor.Status.ProcessId!.Value;
         await resolver.EnsureLoadedAsync("fragile", CancellationToken.None);
-        using var worker = Process.GetProcessById(supervisor.Status.ProcessId!.Value);
+        using var worker = Process.GetProcessById(processId);
         worker.Kill();
         await worker.WaitForExitAsync();
     }
