@@ -74,7 +74,7 @@ public sealed class LoadPlanner(
 
         if (workerId is not null)
         {
-            return all.FirstOrDefault(w => w.ConnectionId == workerId || w.Registration.WorkerId == workerId || w.Registration.HostName == workerId) is { } pinned
+            return WorkerRegistry.FindIn(all, workerId) is { } pinned
                 ? (pinned, $"on {pinned.Registration.HostName}: chosen by hand")
                 : null;
         }

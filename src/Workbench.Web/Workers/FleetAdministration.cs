@@ -29,9 +29,7 @@ public sealed class FleetAdministration(
     IHubContext<WorkerHub, IWorkerClient> hub)
 {
     /// <summary>A connected worker by connection id, worker id or machine name.</summary>
-    public ConnectedWorker? Find(string id) =>
-        registry.Workers.FirstOrDefault(w => w.ConnectionId == id || w.Registration.WorkerId == id)
-        ?? registry.Workers.FirstOrDefault(w => w.Registration.HostName == id);
+    public ConnectedWorker? Find(string id) => WorkerRegistry.FindIn(registry.Workers, id);
 
     /// <summary>Whether <paramref name="worker"/> is the one this dashboard started and watches.</summary>
     public bool IsLocal(ConnectedWorker worker) => view.IsLocal(worker);

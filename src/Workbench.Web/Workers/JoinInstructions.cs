@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Workbench.Core.Protocol;
 
@@ -71,24 +70,6 @@ public static class JoinInstructions
                       count: all
                       capabilities: [gpu]
         """;
-
-    /// <summary>This machine's unicast addresses on interfaces that are up.</summary>
-    public static IEnumerable<IPAddress> MachineAddresses()
-    {
-        try
-        {
-            return NetworkInterface.GetAllNetworkInterfaces()
-                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-                .Select(a => a.Address)
-                .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
-                .ToList();
-        }
-        catch (NetworkInformationException)
-        {
-            return [];
-        }
-    }
 
     private static Uri Hub(Uri pageBase, string host) => new UriBuilder(pageBase.Scheme, host, pageBase.Port, WorkerHubMethods.Path).Uri;
 }

@@ -144,6 +144,18 @@ public sealed class WorkerRegistry(TimeProvider time)
     public void SetHardware(string connectionId, HardwareSnapshot snapshot) =>
         Update(connectionId, worker => worker with { Hardware = snapshot });
 
+    /// <summary>
+    /// The worker among <paramref name="workers"/> that <paramref name="id"/> names: its connection id or worker id,
+    /// else its machine name (what people type and what pins and retiring remember).
+    /// </summary>
+    public static ConnectedWorker? FindIn(IEnumerable<ConnectedWorker> workers, string id)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        var list = workers as IReadOnlyList<ConnectedWorker> ?? [.. workers];
+        return list.FirstOrDefault(w => w.ConnectionId == id || w.Registration.WorkerId == id)
+            ?? list.FirstOrDefault(w => w.Registration.HostName == id);
+    }
+
     /// <summary>The worker on this connection, if it registered.</summary>
     public ConnectedWorker? Find(string connectionId)
     {

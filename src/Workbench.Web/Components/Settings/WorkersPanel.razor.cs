@@ -41,7 +41,7 @@ public sealed partial class WorkersPanel : IDisposable
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _hubUrls = JoinInstructions.HubUrls(new Uri(Navigation.BaseUri), JoinInstructions.MachineAddresses());
+        _hubUrls = JoinInstructions.HubUrls(new Uri(Navigation.BaseUri), SignInLinks.MachineAddresses());
         _hubUrl = _hubUrls[0];
         Registry.Changed += OnChanged;
         Choices.Changed += OnChanged;
