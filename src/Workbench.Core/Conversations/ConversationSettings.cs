@@ -8,7 +8,9 @@ namespace Workbench.Core.Conversations;
 /// <param name="ModelPath">The model file it was held with, if any.</param>
 /// <param name="FixedSeed">Every answer uses <see cref="SamplingSettings.Seed"/>; otherwise each answer gets a random seed (shown with it).</param>
 /// <param name="ContextSize">The context window chosen for it, in tokens; null for the default.</param>
-public sealed record ConversationSettings(string SystemPrompt, SamplingSettings Sampling, string? ModelPath, bool FixedSeed = false, int? ContextSize = null)
+/// <param name="Load">GPU layers, KV cache type and flash attention chosen by hand; null: as planned.</param>
+public sealed record ConversationSettings(
+    string SystemPrompt, SamplingSettings Sampling, string? ModelPath, bool FixedSeed = false, int? ContextSize = null, LoadOverrides? Load = null)
 {
     /// <summary>
     /// Sampling for a new chat: answers run until the model ends them or the context window is full

@@ -54,6 +54,30 @@ public static class KvCacheTypes
         return checked((elements + info.BlockSize - 1) / info.BlockSize * info.BytesPerBlock);
     }
 
+    /// <summary>The type named <paramref name="name"/> as llama.cpp spells it ("q8_0", any case); numbers are not names.</summary>
+    public static bool TryParse(string? name, out KvCacheType type)
+    {
+        type = default;
+        return name is { Length: > 0 } && char.IsLetter(name[0]) && Enum.TryParse(name, ignoreCase: true, out type) && Enum.IsDefined(type);
+    }
+
+    /// <summary>
+    /// Why llama.cpp refuses a cache of <paramref name="type"/> for <paramref name="model"/>: its blocks must divide the
+    /// key and value head lengths (a q8_0 cache cannot hold Phi-2's 80-wide heads). Null when it accepts it.
+    /// </summary>
+    public static string? RefusalFor(this KvCacheType type, EstimationModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var block = GgmlTypeInfo.Get(type.ToGgmlType()).BlockSize;
+        var head = model.KeyHeadLength % block != 0 ? model.KeyHeadLength : model.ValueHeadLength % block != 0 ? model.ValueHeadLength : 0;
+        return head == 0
+            ? null
+            : $"llama.cpp refuses a {type.DisplayName()} KV cache for this model: its blocks of {block} values do not divide the heads of {head}.";
+    }
+
+    /// <summary>The names llama.cpp accepts, for error messages.</summary>
+    public static string Names => string.Join(", ", Enum.GetValues<KvCacheType>().Select(t => t.DisplayName()));
+
     /// <summary>llama.cpp's name for the type ("q8_0").</summary>
     public static string DisplayName(this KvCacheType type) => GgmlTypeInfo.Get(type.ToGgmlType()).GgmlName;
 }

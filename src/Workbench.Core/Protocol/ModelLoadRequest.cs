@@ -9,7 +9,12 @@ namespace Workbench.Core.Protocol;
 /// Answers decoded together (llama.cpp's n_seq_max). llama.cpp divides its context evenly among them, so the worker
 /// makes a context of <paramref name="ContextSize"/> × this many tokens and every sequence still gets the full window.
 /// </param>
-public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, int GpuLayers = 0, Guid? LoadId = null, int ParallelSequences = 1)
+/// <param name="Overrides">
+/// What the person chose by hand (cache type, flash attention; the GPU layers chosen are already in
+/// <paramref name="GpuLayers"/>); null: the plan's defaults. A resident model loaded otherwise is loaded again.
+/// </param>
+public sealed record ModelLoadRequest(
+    string ModelPath, int ContextSize = 2048, int GpuLayers = 0, Guid? LoadId = null, int ParallelSequences = 1, LoadOverrides? Overrides = null)
 {
     /// <summary>llama.cpp's n_ctx for this load: every sequence's window together.</summary>
     public int TotalContext => checked(ContextSize * Math.Max(1, ParallelSequences));
@@ -30,6 +35,7 @@ public sealed record ModelLoadRequest(string ModelPath, int ContextSize = 2048, 
 /// <param name="ParallelSequences">Answers this model decodes together; <paramref name="ContextSize"/> is each one's window.</param>
 /// <param name="Threads">CPU threads llama.cpp decodes with.</param>
 /// <param name="BatchThreads">CPU threads llama.cpp processes prompts with.</param>
+/// <param name="KvCache">Element type of the K and V cache.</param>
 public sealed record ModelLoadResult(
     bool Succeeded,
     string? Error,
@@ -44,7 +50,8 @@ public sealed record ModelLoadResult(
     int GpuLayers = 0,
     int ParallelSequences = 1,
     int Threads = 0,
-    int BatchThreads = 0)
+    int BatchThreads = 0,
+    Estimation.KvCacheType KvCache = Estimation.KvCacheType.F16)
 {
     /// <summary>A failed load with its reason.</summary>
     public static ModelLoadResult Failed(string error) => new(false, error, null, 0, 0, 0, 0);

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Workbench.Core.Estimation;
+using Workbench.Core.Protocol;
 using Workbench.Web.Estimation;
 using Workbench.Web.Library;
 using Workbench.Web.Workers;
@@ -37,8 +39,11 @@ public static class WorkerEndpoints
     public sealed record WorkerModel(
         string Model, int ContextPerSequence, int ParallelSequences, int Generating, int Waiting, long? Bytes, long? GpuBytes, DateTimeOffset? ExpiresAt, string? Placement);
 
-    /// <summary>What <c>POST /workbench/v1/models/{id}/load</c> takes; everything optional.</summary>
-    public sealed record LoadRequest(string? WorkerId, int? Context, int? GpuLayers);
+    /// <summary>
+    /// What <c>POST /workbench/v1/models/{id}/load</c> takes; everything optional. <c>kvCache</c> is llama.cpp's
+    /// cache type name for K and V ("f16", "q8_0" …), <c>flashAttention</c> on or off; unset ones follow the plan.
+    /// </summary>
+    public sealed record LoadRequest(string? WorkerId, int? Context, int? GpuLayers, string? KvCache = null, bool? FlashAttention = null);
 
     /// <summary>What <c>PATCH /workbench/v1/workers/{id}</c> takes: the machine's new name (blank: the name it reports).</summary>
     public sealed record RenameRequest(string? Name);
@@ -50,7 +55,9 @@ public static class WorkerEndpoints
     public sealed record PinAnswer(string ModelId, string HostName);
 
     /// <summary>Where the model went and why.</summary>
-    public sealed record LoadAnswer(string ModelId, string WorkerId, string HostName, string Placement, int ContextPerSequence, int ParallelSequences, int GpuLayers, double LoadMilliseconds);
+    public sealed record LoadAnswer(
+        string ModelId, string WorkerId, string HostName, string Placement, int ContextPerSequence, int ParallelSequences, int GpuLayers, double LoadMilliseconds,
+        string KvCache, bool FlashAttention);
 
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapWorkerApi(this IEndpointRouteBuilder endpoints)
@@ -184,9 +191,21 @@ public static class WorkerEndpoints
             return TypedResults.Problem("context must be between 16 and 10,000,000 tokens.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (body?.GpuLayers is < 0)
+        KvCacheType? kvCache = null;
+        if (body?.KvCache is { } cacheName)
         {
-            return TypedResults.Problem("gpuLayers must be 0 or more.", statusCode: StatusCodes.Status400BadRequest);
+            if (!KvCacheTypes.TryParse(cacheName, out var parsed))
+            {
+                return TypedResults.Problem($"kvCache '{cacheName}' is not a cache type; use one of {KvCacheTypes.Names}.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            kvCache = parsed;
+        }
+
+        var overrides = new LoadOverrides(body?.GpuLayers, kvCache, body?.FlashAttention);
+        if (planner.Refusal(model.PrimaryPath, overrides) is { } refused)
+        {
+            return TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (planner.Place(model.PrimaryPath, body?.Context, body?.WorkerId) is not { } placed)
@@ -203,17 +222,13 @@ public static class WorkerEndpoints
                 statusCode: body?.WorkerId is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status404NotFound);
         }
 
-        var plan = planner.Plan(model.PrimaryPath, body?.Context, placed.Worker);
-        if (body?.GpuLayers is { } layers)
-        {
-            plan = plan with { GpuLayers = layers };
-        }
+        var plan = planner.Plan(model.PrimaryPath, body?.Context, placed.Worker, overrides);
 
         var result = await gateway.LoadModelAsync(plan, cancellationToken, placed.Worker.ConnectionId);
         return result.Succeeded
             ? TypedResults.Ok(new LoadAnswer(
                 model.Id, placed.Worker.ConnectionId, placed.Worker.Registration.HostName, placed.Reason,
-                result.ContextSize, result.ParallelSequences, result.GpuLayers, result.LoadMilliseconds))
+                result.ContextSize, result.ParallelSequences, result.GpuLayers, result.LoadMilliseconds, result.KvCache.DisplayName(), result.FlashAttention))
             : TypedResults.Problem(result.Error, statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 }

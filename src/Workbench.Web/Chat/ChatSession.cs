@@ -377,7 +377,7 @@ public sealed partial class ChatSession(
                 RequestsAhead = ahead;
                 _ = NotifyAsync();
             };
-            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, ContextSize, waiting, cancellationToken))
+            await foreach (var chunk in backend.GenerateAsync(request, CanLoadModels ? ModelPath : null, ContextSize, Settings.Load, waiting, cancellationToken))
             {
                 RequestsAhead = 0;
                 answer.Append(chunk);
@@ -448,7 +448,7 @@ public sealed partial class ChatSession(
     private async Task<string?> PrepareModelAsync(CancellationToken cancellationToken)
     {
         // A guest chats with what is loaded, at whatever context it was loaded with.
-        switch (backend.GetModelState(ModelPath, CanLoadModels ? ContextSize : null))
+        switch (backend.GetModelState(ModelPath, CanLoadModels ? ContextSize : null, CanLoadModels ? Settings.Load : null))
         {
             case ChatModelState.Ready:
                 return null;
@@ -470,7 +470,7 @@ public sealed partial class ChatSession(
         await NotifyAsync();
         try
         {
-            Notice = await backend.LoadModelAsync(ModelPath!, ContextSize, cancellationToken);
+            Notice = await backend.LoadModelAsync(ModelPath!, ContextSize, Settings.Load, cancellationToken);
         }
         catch (OperationCanceledException)
         {

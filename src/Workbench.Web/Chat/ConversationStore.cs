@@ -35,8 +35,8 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
         {
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size, owner)
-                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $contextSize, $owner)
+                INSERT INTO conversations (id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size, load_json, owner)
+                VALUES ($id, $title, $now, $now, $system, $sampling, $model, $fixedSeed, $contextSize, $load, $owner)
                 """;
             insert.Parameters.AddWithValue("$owner", caller.Id);
             insert.Parameters.AddWithValue("$id", Key(conversation.Id));
@@ -162,7 +162,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
     {
         var updated = await ExecuteAsync(
             """
-            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, context_size = $contextSize, updated_at = $now
+            UPDATE conversations SET system_prompt = $system, sampling_json = $sampling, model_path = $model, fixed_seed = $fixedSeed, context_size = $contextSize, load_json = $load, updated_at = $now
             WHERE id = $id
             """,
             command =>
@@ -321,7 +321,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
     }
 
     private const string SelectConversation =
-        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size FROM conversations";
+        "SELECT id, title, created_at, updated_at, system_prompt, sampling_json, model_path, fixed_seed, context_size, load_json FROM conversations";
 
     private static Conversation ReadConversation(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),
@@ -333,7 +333,8 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
             JsonSerializer.Deserialize<SamplingSettings>(reader.GetString(5), Json) ?? ConversationSettings.ChatSampling,
             reader.IsDBNull(6) ? null : reader.GetString(6),
             reader.GetBoolean(7),
-            reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+            reader.IsDBNull(8) ? null : reader.GetInt32(8),
+            reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<LoadOverrides>(reader.GetString(9), Json)));
 
     private static GenerationCompletion? ReadCompletion(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<GenerationCompletion>(reader.GetString(ordinal), Json);
@@ -381,6 +382,7 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
         command.Parameters.AddWithValue("$model", (object?)settings.ModelPath ?? DBNull.Value);
         command.Parameters.AddWithValue("$fixedSeed", settings.FixedSeed);
         command.Parameters.AddWithValue("$contextSize", (object?)settings.ContextSize ?? DBNull.Value);
+        command.Parameters.AddWithValue("$load", settings.Load is { IsNone: false } load ? JsonSerializer.Serialize(load, Json) : DBNull.Value);
     }
 
     private static void AddAnswer(SqliteCommand command, string content, GenerationCompletion? completion, bool incomplete)

@@ -7,7 +7,7 @@ namespace Workbench.Web.Chat;
 public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry workers, Workbench.Web.Estimation.LoadPlanner planner) : IChatBackend
 {
     /// <inheritdoc />
-    public ChatModelState GetModelState(string? modelPath, int? contextSize = null)
+    public ChatModelState GetModelState(string? modelPath, int? contextSize = null, LoadOverrides? chosen = null)
     {
         var worker = workers.MostRecentlyUsed();
         if (worker is null)
@@ -20,7 +20,7 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
             ? worker.LoadedModel
             : workers.Holding(modelPath).Select(w => w.FindResident(modelPath)!.Load).MaxBy(l => l.ContextSize);
         if (loaded is { ModelPath: not null }
-            && (modelPath is null || !WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(modelPath, planner.ContextFor(modelPath, contextSize)))))
+            && (modelPath is null || !WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(modelPath, planner.ContextFor(modelPath, contextSize), Overrides: chosen))))
         {
             return ChatModelState.Ready;
         }
@@ -29,14 +29,19 @@ public sealed class WorkerChatBackend(WorkerGateway gateway, WorkerRegistry work
     }
 
     /// <inheritdoc />
-    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken)
+    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, LoadOverrides? chosen, CancellationToken cancellationToken)
     {
-        var result = await gateway.LoadModelAsync(planner.Plan(modelPath, contextSize), cancellationToken);
+        if (planner.Refusal(modelPath, chosen) is { } refused)
+        {
+            return refused;
+        }
+
+        var result = await gateway.LoadModelAsync(planner.Plan(modelPath, contextSize, chosen), cancellationToken);
         return result.Succeeded ? null : result.Error ?? "The model could not be loaded.";
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<GenerationChunk> GenerateAsync(
-        GenerationRequest request, string? modelPath, int? contextSize, Action<int>? waiting, CancellationToken cancellationToken) =>
-        gateway.GenerateAsync(request, modelPath is null ? null : planner.Plan(modelPath, contextSize), cancellationToken, waiting);
+        GenerationRequest request, string? modelPath, int? contextSize, LoadOverrides? chosen, Action<int>? waiting, CancellationToken cancellationToken) =>
+        gateway.GenerateAsync(request, modelPath is null ? null : planner.Plan(modelPath, contextSize, chosen), cancellationToken, waiting);
 }

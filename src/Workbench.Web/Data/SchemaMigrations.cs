@@ -175,5 +175,10 @@ internal static class SchemaMigrations
             value TEXT NOT NULL
         );
         """,
+
+        // 12: GPU layers, KV cache type and flash attention chosen by hand for a conversation (JSON: LoadOverrides).
+        """
+        ALTER TABLE conversations ADD COLUMN load_json TEXT;
+        """,
     ];
 }

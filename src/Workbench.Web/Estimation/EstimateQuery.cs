@@ -23,7 +23,7 @@ public sealed record EstimateQuery(int? Context, KvCacheType KvCache, bool Flash
             return (null, "context must be between 16 and 10,000,000 tokens.");
         }
 
-        if (!Enum.TryParse<KvCacheType>(kvCache ?? "f16", ignoreCase: true, out var kv) || !Enum.IsDefined(kv))
+        if (!KvCacheTypes.TryParse(kvCache ?? "f16", out var kv))
         {
             return (null, $"kvCache '{kvCache}' is not a cache type; use one of {string.Join(", ", Enum.GetNames<KvCacheType>()).ToLowerInvariant()}.");
         }

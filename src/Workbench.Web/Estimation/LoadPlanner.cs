@@ -47,16 +47,51 @@ public sealed class LoadPlanner(
     /// context per sequence, the parallel sequences (the setting, else 4 lowered to 2 or 1 while 4 windows would not
     /// fit), and the GPU layers that fit there.
     /// </summary>
-    public ModelLoadRequest Plan(string modelPath, int? contextSize) => Plan(modelPath, contextSize, Place(modelPath, contextSize)?.Worker);
+    /// With <paramref name="overrides"/>, the cache type and flash attention chosen by hand are planned for, and GPU
+    /// layers chosen by hand replace the estimator's choice.
+    /// </summary>
+    public ModelLoadRequest Plan(string modelPath, int? contextSize, LoadOverrides? overrides = null) =>
+        Plan(modelPath, contextSize, Place(modelPath, contextSize)?.Worker, overrides);
 
     /// <summary>The same for a given worker (null: no worker is known yet, so no GPU layers).</summary>
-    public ModelLoadRequest Plan(string modelPath, int? contextSize, ConnectedWorker? worker)
+    public ModelLoadRequest Plan(string modelPath, int? contextSize, ConnectedWorker? worker, LoadOverrides? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         var context = ContextFor(modelPath, contextSize);
-        var sequences = runtime.CurrentValue.ParallelSequences ?? AutoSequences(modelPath, context, worker);
-        return new ModelLoadRequest(modelPath, context, Estimate(modelPath, context, sequences, worker)?.GpuLayers ?? 0, ParallelSequences: sequences);
+        var chosen = overrides is { IsNone: false } ? overrides : null;
+        var sequences = runtime.CurrentValue.ParallelSequences ?? AutoSequences(modelPath, context, worker, chosen);
+        var layers = chosen?.GpuLayers ?? Estimate(modelPath, context, sequences, worker, overrides: chosen)?.GpuLayers ?? 0;
+        return new ModelLoadRequest(modelPath, context, layers, ParallelSequences: sequences, Overrides: chosen);
     }
+
+    /// <summary>
+    /// What loading <paramref name="modelPath"/> for chat with <paramref name="overrides"/> will take on the worker it
+    /// would be placed on, or why llama.cpp would refuse the choices: the verdict shown beside the load controls.
+    /// </summary>
+    public LoadPreview Preview(string modelPath, int? contextSize, LoadOverrides? overrides)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        var worker = Place(modelPath, contextSize)?.Worker;
+        if (Refusal(modelPath, overrides) is { } problem)
+        {
+            return new LoadPreview(null, worker, problem);
+        }
+
+        if (worker is null)
+        {
+            return new LoadPreview(null, null, null);
+        }
+
+        var plan = Plan(modelPath, contextSize, worker, overrides);
+        return new LoadPreview(Estimate(modelPath, plan.ContextSize, plan.ParallelSequences, worker, plan.GpuLayers, plan.Overrides), worker, null);
+    }
+
+    /// <summary>Why llama.cpp would refuse <paramref name="overrides"/> for this model; null when it would take them.</summary>
+    public string? Refusal(string modelPath, LoadOverrides? overrides) =>
+        overrides?.Problem
+        ?? (overrides?.KvCache is { } cache && library.FindByPath(modelPath) is { } descriptor && source.For(descriptor).Model is { } model
+            ? cache.RefusalFor(model)
+            : null);
 
     /// <summary>
     /// The worker for <paramref name="modelPath"/>: one that holds it, else the best fit by the estimator with measured
@@ -114,15 +149,15 @@ public sealed class LoadPlanner(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(worker);
-        return Estimate(request.ModelPath, request.ContextSize, request.ParallelSequences, worker, request.GpuLayers) is { } estimate
+        return Estimate(request.ModelPath, request.ContextSize, request.ParallelSequences, worker, request.GpuLayers, request.Overrides) is { } estimate
             ? WorkerMemoryBudget.Footprint(estimate, WorkerMemoryBudget.UsesGpu(worker))
             : null;
     }
 
-    private int AutoSequences(string modelPath, int context, ConnectedWorker? worker)
+    private int AutoSequences(string modelPath, int context, ConnectedWorker? worker, LoadOverrides? overrides)
     {
         if (worker is null || WorkerMemoryBudget.Bytes(worker, runtime.CurrentValue) is not { } budget
-            || Estimate(modelPath, context, 1, worker) is not { } single)
+            || Estimate(modelPath, context, 1, worker, overrides?.GpuLayers, overrides) is not { } single)
         {
             return DefaultParallelSequences;
         }
@@ -131,7 +166,7 @@ public sealed class LoadPlanner(
         foreach (var sequences in (ReadOnlySpan<int>)[DefaultParallelSequences, 2])
         {
             // More windows must neither push layers off the GPU nor overflow the budget.
-            if (Estimate(modelPath, context, sequences, worker) is { } estimate
+            if (Estimate(modelPath, context, sequences, worker, overrides?.GpuLayers, overrides) is { } estimate
                 && estimate.GpuLayers >= single.GpuLayers
                 && WorkerMemoryBudget.Footprint(estimate, usesGpu) <= budget)
             {
@@ -143,9 +178,11 @@ public sealed class LoadPlanner(
     }
 
     // The estimate for a load on a worker, with the model's measured correction; GPU layers chosen when null.
-    private MemoryEstimate? Estimate(string modelPath, int context, int sequences, ConnectedWorker? worker, int? gpuLayers = null)
+    private MemoryEstimate? Estimate(string modelPath, int context, int sequences, ConnectedWorker? worker, int? gpuLayers = null, LoadOverrides? overrides = null)
     {
-        if (library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model)
+        // Choices llama.cpp refuses have no estimate: the load is refused with the reason instead.
+        if (overrides?.Problem is not null || library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model
+            || overrides?.KvCache?.RefusalFor(model) is not null)
         {
             return null;
         }
@@ -154,13 +191,14 @@ public sealed class LoadPlanner(
         var gpus = worker is { Hardware: { } hardware } && WorkerMemoryBudget.UsesGpu(worker)
             ? DetectedBudget.From(hardware, worker.Registration.ProcessId).Gpus
             : [];
-        var settings = RunSettings.Default with
+        var settings = (overrides ?? LoadOverrides.None).Apply(RunSettings.Default) with
         {
             ContextLength = checked(context * sequences),
             ParallelSequences = sequences,
             GpuLayers = gpus.Count == 0 ? 0 : gpuLayers,
             Correction = measurements.CorrectionFor(descriptor),
         };
+
         return MemoryEstimator.Estimate(model, settings, gpus, worker?.Hardware?.Memory.AvailableBytes);
     }
 }

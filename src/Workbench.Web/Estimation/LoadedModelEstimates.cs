@@ -51,6 +51,8 @@ public sealed class LoadedModelEstimates(LibraryIndex library, EstimationModelSo
             ParallelSequences = Math.Max(1, loaded.ParallelSequences),
             MicroBatchSize = loaded.MicroBatchSize > 0 ? loaded.MicroBatchSize : RunSettings.Default.MicroBatchSize,
             FlashAttention = loaded.FlashAttention,
+            KeyCacheType = loaded.KvCache,
+            ValueCacheType = loaded.KvCache,
             GpuLayers = gpus.Count > 0 ? loaded.GpuLayers : 0,
         };
         var estimate = MemoryEstimator.Estimate(model, settings, gpus);

@@ -94,12 +94,14 @@ public sealed partial class WorkerGateway(
     /// <summary>
     /// Whether answering with <paramref name="wanted"/> means loading: it is not resident, or resident with a smaller
     /// context than asked for. A larger context already loaded serves a smaller request as it is, so chat and API
-    /// clients asking for different sizes do not reload the model back and forth.
+    /// clients asking for different sizes do not reload the model back and forth. Settings chosen by hand (cache type,
+    /// flash attention, GPU layers) that the resident copy lacks mean loading again; unchosen ones never do.
     /// </summary>
     public static bool NeedsLoad(ModelLoadResult? loaded, ModelLoadRequest wanted)
     {
         ArgumentNullException.ThrowIfNull(wanted);
-        return loaded?.ModelPath != wanted.ModelPath || loaded.ContextSize < wanted.ContextSize;
+        return loaded?.ModelPath != wanted.ModelPath || loaded.ContextSize < wanted.ContextSize
+            || wanted.Overrides?.Differs(loaded) == true;
     }
 
     // Loads (one at a time per worker) only when needed; with hold, the model is held for the caller before the

@@ -5,6 +5,8 @@ using LLama;
 using LLama.Batched;
 using LLama.Common;
 using LLama.Exceptions;
+using LLama.Native;
+using Workbench.Core.Estimation;
 using Microsoft.Extensions.Options;
 using Workbench.Core.Protocol;
 using Workbench.Worker.Hosting;
@@ -85,6 +87,11 @@ public sealed partial class ModelRuntime(
             return ModelLoadResult.Failed($"Parallel sequences must be between 1 and {MaxParallelSequences}, not {request.ParallelSequences}.");
         }
 
+        if (request.Overrides?.Problem is { } refused)
+        {
+            return ModelLoadResult.Failed(refused);
+        }
+
         backend.ReclaimLog();
         await _loadGate.WaitAsync(cancellationToken);
         backend.Log.TakeRecentErrors(); // only this load's errors explain its failure
@@ -134,8 +141,11 @@ public sealed partial class ModelRuntime(
         catch (RuntimeError ex)
         {
             LogLoadFailed(logger, ex, request.ModelPath);
+            var said = backend.Log.TakeRecentErrors();
             return ModelLoadResult.Failed(
-                $"{Path.GetFileName(request.ModelPath)} loaded, but a context of {request.TotalContext} tokens ({request.ParallelSequences} × {request.ContextSize}) could not be made ({ex.Message}). Try a smaller context, fewer parallel sequences, fewer GPU layers or a q8_0 KV cache.");
+                $"{Path.GetFileName(request.ModelPath)} loaded, but a context of {request.TotalContext} tokens ({request.ParallelSequences} × {request.ContextSize}) could not be made ({ex.Message})."
+                + (said.Count > 0 ? $" llama.cpp said: {string.Join(" / ", said)}." : string.Empty)
+                + " Try a smaller context, fewer parallel sequences, fewer GPU layers or another KV cache type.");
         }
         finally
         {
@@ -152,6 +162,7 @@ public sealed partial class ModelRuntime(
     {
         // Every setting stated, not left to defaults, so the estimate describes the same context.
         var total = request.TotalContext;
+        var overrides = request.Overrides ?? LoadOverrides.None;
         var parameters = new ModelParams(request.ModelPath)
         {
             ContextSize = (uint)total,
@@ -165,7 +176,9 @@ public sealed partial class ModelRuntime(
             BatchThreads = BatchThreads,
             BatchSize = (uint)Core.Estimation.RunSettings.Default.BatchSize,
             UBatchSize = (uint)Core.Estimation.RunSettings.Default.MicroBatchSize,
-            FlashAttention = Core.Estimation.RunSettings.Default.FlashAttention,
+            FlashAttention = overrides.UsesFlashAttention,
+            TypeK = (GGMLType)overrides.CacheType.ToGgmlType(),
+            TypeV = (GGMLType)overrides.CacheType.ToGgmlType(),
         };
         var started = time.GetTimestamp();
         var buffers = new LlamaBufferLog();
@@ -180,6 +193,13 @@ public sealed partial class ModelRuntime(
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 executor = new BatchedExecutor(weights, parameters);
+                if (executor.Context.NativeHandle.IsInvalid)
+                {
+                    // llama.cpp refused the context (its log says why, e.g. a cache type whose blocks do not divide
+                    // the head size) and LLamaSharp handed back an empty handle instead of throwing.
+                    executor.Dispose();
+                    throw new RuntimeError("llama.cpp did not create the context");
+                }
             }
             catch
             {
@@ -198,7 +218,8 @@ public sealed partial class ModelRuntime(
             GpuLayers: measured is { GpuBytes: > 0 } ? request.GpuLayers : 0,
             ParallelSequences: request.ParallelSequences,
             Threads: Threads,
-            BatchThreads: BatchThreads);
+            BatchThreads: BatchThreads,
+            KvCache: overrides.CacheType);
         var batcher = new SequenceBatcher(weights, executor, request.ParallelSequences, request.ContextSize, time, logger);
         var model = new ResidentModel(request.ModelPath, weights, parameters, batcher, result) { LastUsed = time.GetTimestamp() };
         lock (_residentGate)
@@ -212,7 +233,9 @@ public sealed partial class ModelRuntime(
 
     private static bool SameSettings(ModelLoadResult loaded, ModelLoadRequest wanted) =>
         loaded.ContextSize == wanted.ContextSize && loaded.ParallelSequences == wanted.ParallelSequences
-        && (loaded.GpuLayers == wanted.GpuLayers || loaded.Buffers is not { GpuBytes: > 0 });
+        && (loaded.GpuLayers == wanted.GpuLayers || loaded.Buffers is not { GpuBytes: > 0 })
+        && loaded.KvCache == (wanted.Overrides ?? LoadOverrides.None).CacheType
+        && loaded.FlashAttention == (wanted.Overrides ?? LoadOverrides.None).UsesFlashAttention;
 
     /// <summary>
     /// Stops the load <paramref name="loadId"/>: the one in progress, or one that has not started yet (it then ends

@@ -182,6 +182,21 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_settings_chosen_by_hand_go_with_the_load_and_come_back_with_the_conversation()
+    {
+        _backend.ModelState = ChatModelState.NeedsLoading;
+        var chosen = new Workbench.Core.Protocol.LoadOverrides(GpuLayers: 12, KvCache: Workbench.Core.Estimation.KvCacheType.Q8_0);
+        await _session.ApplySettingsAsync(_session.Settings with { ModelPath = "/m.gguf", Load = chosen });
+        await AskAsync("Name a cat", "Tom");
+
+        var reopened = NewSession(_store);
+        await reopened.OpenAsync(_session.ConversationId!.Value);
+
+        Assert.Equal([chosen], _backend.LoadChoices);
+        Assert.Equal(chosen, reopened.Settings.Load);
+    }
+
+    [Fact]
     public async Task An_empty_edit_or_an_edit_of_an_answer_changes_nothing()
     {
         await AskAsync("Name a cat", "Tom");

@@ -105,6 +105,70 @@ public sealed class LoadPlannerTests : IDisposable
         Assert.Equal(0, _planner.Plan(_path, 4096, cpuOnly.Value.Worker).GpuLayers);
     }
 
+    [Fact]
+    public void A_q8_0_cache_chosen_by_hand_is_planned_for_and_lets_more_layers_onto_a_small_gpu()
+    {
+        // Room for part of the model with an f16 cache at 8k.
+        Report("Cuda12", freeBytes: (512 + 300 + 30) * (1L << 20));
+        var q8 = new LoadOverrides(KvCache: Core.Estimation.KvCacheType.Q8_0);
+
+        var planned = _planner.Plan(_path, 8192);
+        var chosen = _planner.Plan(_path, 8192, q8);
+        var f16Preview = _planner.Preview(_path, 8192, null);
+        var q8Preview = _planner.Preview(_path, 8192, q8);
+
+        Assert.Null(planned.Overrides);
+        Assert.Equal(q8, chosen.Overrides);
+        Assert.True(chosen.GpuLayers > planned.GpuLayers, $"{chosen.GpuLayers} vs {planned.GpuLayers}");
+        Assert.True(q8Preview.Estimate!.KvCacheBytes < f16Preview.Estimate!.KvCacheBytes * 6 / 10);
+        Assert.Equal("box", q8Preview.Worker!.Registration.HostName);
+    }
+
+    [Fact]
+    public void Gpu_layers_chosen_by_hand_replace_the_estimators_choice()
+    {
+        Report("Cuda12", freeBytes: 8L << 30);
+
+        var request = _planner.Plan(_path, 4096, new LoadOverrides(GpuLayers: 3));
+        var preview = _planner.Preview(_path, 4096, new LoadOverrides(GpuLayers: 3));
+
+        Assert.Equal(3, request.GpuLayers);
+        Assert.Equal(3, preview.Estimate!.GpuLayers);
+        Assert.Equal(Core.Estimation.FitKind.PartialOffload, preview.Estimate.Verdict.Kind);
+        Assert.Contains("3/9 layers on the GPU", LoadControlsVerdictText(preview), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quantized_cache_without_flash_attention_has_no_estimate_but_the_reason()
+    {
+        Report("Cuda12", freeBytes: 8L << 30);
+
+        var preview = _planner.Preview(_path, 4096, new LoadOverrides(KvCache: Core.Estimation.KvCacheType.Q4_0, FlashAttention: false));
+
+        Assert.Null(preview.Estimate);
+        Assert.Contains("needs flash attention", preview.Problem, StringComparison.Ordinal);
+        Assert.True(Workbench.Web.Chat.LoadControlsVerdict.For(preview).Refused);
+    }
+
+    [Fact]
+    public void Settings_chosen_by_hand_that_the_resident_copy_lacks_mean_loading_again_and_unchosen_ones_never_do()
+    {
+        var loaded = new ModelLoadResult(true, null, _path, 4096, 1, 1, 1, FlashAttention: true, GpuLayers: 9, KvCache: Core.Estimation.KvCacheType.Q8_0)
+        {
+            Buffers = new LlamaBuffers(1, 1, 1, 0, GpuBytes: 1),
+        };
+
+        Assert.False(WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(_path, 4096)));
+        Assert.False(WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(_path, 4096, Overrides: new LoadOverrides(KvCache: Core.Estimation.KvCacheType.Q8_0))));
+        Assert.True(WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(_path, 4096, Overrides: new LoadOverrides(KvCache: Core.Estimation.KvCacheType.F16))));
+        Assert.True(WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(_path, 4096, Overrides: new LoadOverrides(FlashAttention: false))));
+        Assert.True(WorkerGateway.NeedsLoad(loaded, new ModelLoadRequest(_path, 4096, Overrides: new LoadOverrides(GpuLayers: 4))));
+        // On the CPU (nothing went to a GPU) the layer count changes nothing.
+        Assert.False(WorkerGateway.NeedsLoad(loaded with { Buffers = new LlamaBuffers(1, 1, 1, 0, 0) }, new ModelLoadRequest(_path, 4096, Overrides: new LoadOverrides(GpuLayers: 4))));
+    }
+
+    private static string LoadControlsVerdictText(LoadPreview preview) => Workbench.Web.Chat.LoadControlsVerdict.For(preview).Text;
+
     private void Report(string backend, long freeBytes, string connection = "c1", string host = "box")
     {
         _registry.Register(connection, new WorkerRegistration("w-" + host, host, 4242, backend, "1.0", null));

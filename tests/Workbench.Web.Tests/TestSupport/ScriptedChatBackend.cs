@@ -30,12 +30,13 @@ public sealed class ScriptedChatBackend : IChatBackend
     public void End(GenerationCompletion completion) => _chunks.Writer.TryWrite(GenerationChunk.Final(completion));
 
     /// <inheritdoc />
-    public ChatModelState GetModelState(string? modelPath, int? contextSize = null) => ModelState;
+    public ChatModelState GetModelState(string? modelPath, int? contextSize = null, LoadOverrides? chosen = null) => ModelState;
 
     /// <inheritdoc />
-    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, CancellationToken cancellationToken)
+    public async Task<string?> LoadModelAsync(string modelPath, int? contextSize, LoadOverrides? chosen, CancellationToken cancellationToken)
     {
         Loads.Add((modelPath, contextSize));
+        LoadChoices.Add(chosen);
         if (HoldLoads)
         {
             // Like a large model: the load ends only when cancelled.
@@ -51,11 +52,15 @@ public sealed class ScriptedChatBackend : IChatBackend
     /// <summary>Every load asked for, with its context.</summary>
     public List<(string Path, int? ContextSize)> Loads { get; } = [];
 
+    /// <summary>The settings chosen by hand with every load, in order.</summary>
+    public List<LoadOverrides?> LoadChoices { get; } = [];
+
     /// <summary>Loads never finish by themselves (until cancelled).</summary>
     public bool HoldLoads { get; set; }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, string? modelPath, int? contextSize, Action<int>? waiting, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(
+        GenerationRequest request, string? modelPath, int? contextSize, LoadOverrides? chosen, Action<int>? waiting, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Requests.Add(request);
         var generated = 0;

@@ -57,6 +57,30 @@ public sealed partial class Chat : IDisposable
 
     [Inject] public required Workbench.Web.Estimation.LoadPlanner Planner { get; init; }
 
+    /// <summary>
+    /// The verdict beside the load controls and the most GPU layers they offer (null on a worker without a GPU); null
+    /// when there is no model or the user may not load one.
+    /// </summary>
+    private (LoadControlsVerdict Verdict, int? MaxGpuLayers)? LoadControls
+    {
+        get
+        {
+            if (Session.ModelPath is not { } path || !Session.CanLoadModels)
+            {
+                return null;
+            }
+
+            var preview = Planner.Preview(path, Session.ContextSize, Session.Settings.Load);
+            int? maxLayers = preview.Worker is { } worker && Workbench.Web.Estimation.WorkerMemoryBudget.UsesGpu(worker)
+                ? preview.Estimate?.TotalLayers ?? (int?)(Library.FindByPath(path)?.Architecture.LayerCount + 1)
+                : null;
+            return (LoadControlsVerdict.For(preview), maxLayers);
+        }
+    }
+
+    private Task SetLoadOverrides(Workbench.Core.Protocol.LoadOverrides overrides) =>
+        Session.ApplySettingsAsync(Session.Settings with { Load = overrides.IsNone ? null : overrides });
+
     /// <summary>The context shown as chosen: what a load would use (the pick or the default, never past the model's maximum).</summary>
     private int ChosenContext => Session.ModelPath is { } path
         ? Planner.ContextFor(path, Session.ContextSize)
