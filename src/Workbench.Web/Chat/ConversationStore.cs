@@ -69,7 +69,8 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
 
     /// <summary>
     /// The conversations the caller may see whose title or messages contain <paramref name="text"/> (case-insensitive
-    /// for ASCII letters), the most recently updated first; every visible one for an empty text.
+    /// for ASCII letters), the most recently updated first; every visible one for an empty text. Earlier answers and
+    /// branches not shown are searched too: what was once said is found wherever it waits.
     /// </summary>
     public async Task<IReadOnlyList<Conversation>> SearchAsync(ConversationCaller caller, string? text, CancellationToken cancellationToken = default)
     {
@@ -82,7 +83,11 @@ public sealed partial class ConversationStore(WorkbenchDatabase database, TimePr
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             {SelectConversation} WHERE {Visible} AND (title LIKE $pattern ESCAPE '!'
-                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.content LIKE $pattern ESCAPE '!'))
+                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.content LIKE $pattern ESCAPE '!')
+                OR EXISTS (SELECT 1 FROM answer_versions v WHERE v.conversation_id = conversations.id AND v.content LIKE $pattern ESCAPE '!')
+                OR EXISTS (SELECT 1 FROM message_branches b, json_each(b.messages_json) j
+                           WHERE b.conversation_id = conversations.id AND json_valid(b.messages_json)
+                             AND json_extract(j.value, '$.content') LIKE $pattern ESCAPE '!'))
             ORDER BY updated_at DESC, created_at DESC
             """;
         AddCaller(command, caller);

@@ -197,6 +197,31 @@ public sealed class ChatSessionPersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_finds_words_in_earlier_answers_and_in_branches_not_shown()
+    {
+        await AskAsync("Name a cat", "Tom");
+        var regenerating = _session.RegenerateAsync();
+        _backend.Send("Felix");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await regenerating.WaitAsync(TimeSpan.FromSeconds(10));
+        await AskAsync("And a dog?", "Rex");
+        var editing = _session.EditAsync(_session.Messages[2], "And a horse?");
+        _backend.Send("Shadowfax");
+        _backend.End(ScriptedChatBackend.Completed(3, 1));
+        await editing.WaitAsync(TimeSpan.FromSeconds(10));
+        var id = _session.ConversationId!.Value;
+
+        // Shown: the cat, Felix, the horse. Waiting: Tom (an earlier answer), the dog and Rex (a branch).
+        foreach (var word in new[] { "Shadowfax", "TOM", "dog", "rex" })
+        {
+            Assert.Equal([id], (await _store.SearchAsync(ConversationCaller.LocalOwner, word)).Select(c => c.Id));
+        }
+
+        Assert.Empty(await _store.SearchAsync(ConversationCaller.LocalOwner, "zebra"));
+        Assert.Empty(await _store.SearchAsync(new ConversationCaller("someone-else", false), "rex"));
+    }
+
+    [Fact]
     public async Task An_empty_edit_or_an_edit_of_an_answer_changes_nothing()
     {
         await AskAsync("Name a cat", "Tom");
