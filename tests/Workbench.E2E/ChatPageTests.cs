@@ -80,4 +80,34 @@ public sealed class ChatPageTests(BrowserFixture browser)
         await page.WaitForFunctionAsync(
             "() => { const s = document.querySelector('[data-testid=context-select]'); return s && ((s.value ?? '') + s.textContent).includes('2k tokens'); }");
     }
+    [Fact]
+    public async Task Load_settings_show_their_verdict_refuse_what_llama_cpp_would_and_load_the_cache_chosen()
+    {
+        var page = await browser.OpenAsync("/chat", new ViewportSize { Width = 390, Height = 844 });
+        await page.GetByTestId("connected-worker").First.WaitForAsync(new() { Timeout = 60_000 });
+        await page.GetByTestId("load-controls-toggle").ClickAsync();
+        var verdict = page.GetByTestId("load-verdict");
+        await Assertions.Expect(verdict).ToContainTextAsync("runs on the CPU");
+
+        // The demo model's heads are 16 wide: llama.cpp refuses a q8_0 cache (blocks of 32) for it, and so do we.
+        await page.GetByTestId("load-kv-cache").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "q8_0" }).ClickAsync();
+        await Assertions.Expect(verdict).ToContainTextAsync("do not divide the heads of 16");
+        await page.GetByTestId("load-kv-cache").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "f32" }).ClickAsync();
+        await Assertions.Expect(verdict).ToContainTextAsync("runs on the CPU");
+        await Assertions.Expect(page.GetByTestId("load-controls-toggle")).ToContainTextAsync("chosen by hand");
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the load settings push the page past a phone's width");
+        await BrowserFixture.CaptureAsync(page, "chat-load-settings-phone");
+
+        await page.Locator("textarea[data-testid=chat-input], [data-testid=chat-input] textarea").FillAsync("Hello");
+        await page.GetByTestId("chat-send").ClickAsync();
+        await page.Locator("[data-role='assistant'][data-streaming='false']").WaitForAsync(new() { Timeout = 60_000 });
+
+        // The worker loaded the model with the cache chosen.
+        var workers = await page.APIRequest.GetAsync(browser.Server.BaseUrl + "/workbench/v1/workers");
+        var json = System.Text.Json.JsonDocument.Parse(await workers.TextAsync()).RootElement;
+        var caches = json.EnumerateArray().SelectMany(w => w.GetProperty("residentModels").EnumerateArray()).Select(m => m.GetProperty("kvCache").GetString()).ToList();
+        Assert.Contains("f32", caches);
+    }
 }

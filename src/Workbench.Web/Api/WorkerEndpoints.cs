@@ -37,7 +37,8 @@ public static class WorkerEndpoints
 
     /// <summary>A resident model (file name only unless the caller is the owner).</summary>
     public sealed record WorkerModel(
-        string Model, int ContextPerSequence, int ParallelSequences, int Generating, int Waiting, long? Bytes, long? GpuBytes, DateTimeOffset? ExpiresAt, string? Placement);
+        string Model, int ContextPerSequence, int ParallelSequences, int Generating, int Waiting, long? Bytes, long? GpuBytes, DateTimeOffset? ExpiresAt, string? Placement,
+        string KvCache, bool FlashAttention, int GpuLayers);
 
     /// <summary>
     /// What <c>POST /workbench/v1/models/{id}/load</c> takes; everything optional. <c>kvCache</c> is llama.cpp's
@@ -171,7 +172,8 @@ public static class WorkerEndpoints
             w.Hardware?.Memory.AvailableBytes,
             [.. w.Resident.OrderByDescending(m => m.LastUsed).Select(m => new WorkerModel(
                 owner ? m.Path : Path.GetFileName(m.Path), m.Load.ContextSize, m.Slots, m.Generating, m.Waiting,
-                m.Load.Buffers?.TotalBytes, m.Load.Buffers?.GpuBytes, keepAlive.UnloadsAt(m), m.Placement))],
+                m.Load.Buffers?.TotalBytes, m.Load.Buffers?.GpuBytes, keepAlive.UnloadsAt(m), m.Placement,
+                m.Load.KvCache.DisplayName(), m.Load.FlashAttention, m.Load.GpuLayers))],
             w.Generating,
             w.Resident.Sum(m => m.Slots),
             w.Loading is not null ? "loading" : w.Generating > 0 ? "answering" : "idle",
