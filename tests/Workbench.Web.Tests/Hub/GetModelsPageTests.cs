@@ -95,6 +95,23 @@ public sealed class GetModelsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Downloading_a_branch_row_takes_that_branch()
+    {
+        _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-4"), 4), "main");
+        var six = HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-6"), 6);
+        _hub.AddRepo("acme/Small-EXL2", six, "6.0bpw");
+        var page = RenderRepository("acme/Small-EXL2");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=hub-download]").Count), TimeSpan.FromSeconds(30));
+        Assert.Equal(["main", "6.0bpw"], page.FindAll("[data-testid=hub-row]").Select(r => r.GetAttribute("data-revision")));
+
+        page.FindAll("[data-testid=hub-download]")[1].Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("[data-testid=download]").GetAttribute("data-state")), TimeSpan.FromSeconds(60));
+        var downloaded = Path.Combine(_data.FullName, "models", "acme", "Small-EXL2-6.0bpw", "model.safetensors");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(six, "model.safetensors")), File.ReadAllBytes(downloaded));
+    }
+
+    [Fact]
     public void A_search_lists_the_matching_repositories_and_one_opens()
     {
         var page = _context.Render<GetModels>();
