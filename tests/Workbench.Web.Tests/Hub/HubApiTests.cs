@@ -135,6 +135,26 @@ public sealed class HubApiTests : IAsyncLifetime
         AssertSameEstimate(await LocalEstimateAsync("Tiny-F32", query), f32.GetProperty("estimate"));
     }
 
+    [Theory]
+    [InlineData("BF16", "bfloat16", null, "BF16")]
+    [InlineData("F8_E4M3", "bfloat16", """{"quant_method": "fp8", "activation_scheme": "dynamic"}""", "FP8")]
+    public async Task A_plain_or_fp8_folder_weighs_its_tensor_bytes_on_the_hub_and_on_disk(string dtype, string torchDtype, string? quantization, string label)
+    {
+        var weights = TinyModel.Unquantized(dtype);
+        var name = $"Tiny-{dtype}";
+        _hub.AddRepo($"acme/{name}", TinyModel.WriteFolder(Path.Combine(Models, "acme", name), weights, TinyModel.Config(quantization, torchDtype)));
+        await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
+        const string query = "context=4096&vramBytes=8000000000";
+
+        var row = (await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/{name}?{query}")).GetProperty("files")[0];
+        var local = await LocalEstimateAsync(name, query);
+
+        Assert.StartsWith(label, row.GetProperty("format").GetString(), StringComparison.Ordinal);
+        Assert.Equal(weights.TensorBytes, Weights(row.GetProperty("estimate")));
+        Assert.Equal(weights.TensorBytes, Weights(local));
+        AssertSameEstimate(local, row.GetProperty("estimate"));
+    }
+
     [Fact]
     public async Task Each_branch_of_an_exl2_repository_is_a_row_at_its_own_bit_rate()
     {
