@@ -24,14 +24,7 @@ internal static class SafetensorsModelDescriber
         {
             Id = candidate.Id,
             Name = candidate.Name,
-            Format = classification.Method switch
-            {
-                QuantizationMethod.Gptq => ModelFormat.Gptq,
-                QuantizationMethod.Awq => ModelFormat.Awq,
-                QuantizationMethod.Exl2 => ModelFormat.Exl2,
-                QuantizationMethod.Mlx => ModelFormat.Mlx,
-                _ => ModelFormat.Safetensors,
-            },
+            Format = ModelFormats.ForSafetensors(classification.Method),
             QuantLabel = classification.Label,
             BitsPerWeight = classification.BitsPerWeight,
             FileBytes = bytes,

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Workbench.Core.Hub;
+using Workbench.Core.Library;
 using Workbench.Web.Estimation;
 using Workbench.Web.Hub;
 using Workbench.Web.Security;
@@ -29,7 +30,10 @@ public static partial class HubEndpoints
         long? FreeDiskBytes,
         IReadOnlyList<HubFileRowResponse> Files);
 
-    /// <summary>A GGUF file, split set, projector or safetensors folder with its estimate.</summary>
+    /// <summary>
+    /// A GGUF file, split set, projector or safetensors folder with its estimate; <c>revision</c> is the branch its files
+    /// are on (a download of the row asks for it), <c>modelFormat</c> the library's format of the files once downloaded.
+    /// </summary>
     public sealed record HubFileRowResponse(
         string Name,
         HubFileSetKind Kind,
@@ -44,7 +48,10 @@ public static partial class HubEndpoints
         EstimateEndpoints.EstimateResponse? Estimate,
         IReadOnlyList<DeviceVerdict> Devices,
         double? TokensPerSecondLow,
-        double? TokensPerSecondHigh);
+        double? TokensPerSecondHigh,
+        string Revision,
+        string Commit,
+        ModelFormat ModelFormat);
 
     /// <summary>One file of a row.</summary>
     public sealed record HubFileResponse(string Path, long Size, string? Sha256);
@@ -64,7 +71,7 @@ public static partial class HubEndpoints
     }
 
     private static async Task<Results<Ok<List<HubSearchResult>>, ProblemHttpResult>> Search(
-        HubRepositoryReader reader, string? search, string? filter, int? limit, CancellationToken cancellationToken)
+        HubRepositoryReader reader, ClaimsPrincipal viewer, string? search, string? filter, int? limit, CancellationToken cancellationToken)
     {
         if (filter is not null && !Tag().IsMatch(filter))
         {
@@ -73,7 +80,7 @@ public static partial class HubEndpoints
 
         try
         {
-            var found = await reader.SearchAsync(search, filter, limit ?? 30, cancellationToken);
+            var found = await reader.SearchAsync(viewer, search, filter, limit ?? 30, cancellationToken);
             return TypedResults.Ok(found.Select(m => new HubSearchResult(m.Id, m.Downloads, m.Likes, m.Tags, m.LastModified)).ToList());
         }
         catch (HubException e)
@@ -124,7 +131,7 @@ public static partial class HubEndpoints
         HubRepository repository;
         try
         {
-            repository = await reader.ReadAsync(repo, revision, cancellationToken);
+            repository = await reader.ReadAsync(viewer, repo, revision, cancellationToken);
         }
         catch (HubException e)
         {
@@ -157,7 +164,10 @@ public static partial class HubEndpoints
         fit.Estimate,
         fit.Devices,
         fit.Speed?.LowTokensPerSecond,
-        fit.Speed?.HighTokensPerSecond);
+        fit.Speed?.HighTokensPerSecond,
+        fit.Row.Revision,
+        fit.Row.Commit,
+        fit.Row.ModelFormat);
 
     private static ProblemHttpResult Problem(HubException e) => TypedResults.Problem(e.Message, statusCode: e.StatusCode switch
     {

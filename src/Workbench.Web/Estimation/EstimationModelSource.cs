@@ -61,7 +61,23 @@ public sealed class EstimationModelSource
 
     private static EstimationModel FromGguf(ModelDescriptor descriptor) => GgufEstimationFiles.Read(descriptor);
 
-    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) => FromArchitecture(descriptor.Architecture, descriptor.Name);
+    private static EstimationModel? FromArchitecture(ModelDescriptor descriptor) =>
+        FromSafetensors(descriptor.Architecture, descriptor.Name, descriptor.Format, descriptor.QuantLabel, descriptor.Tensors);
+
+    /// <summary>
+    /// A safetensors folder's estimation model, the same for a folder on disk and one on the hub: its shape from
+    /// config.json; for plain (and FP8 or other unpacked) weights, the bytes its headers list, so an FP32 or FP8
+    /// checkpoint is not sized as F16. GPTQ, AWQ, EXL2 and MLX keep the shape, which the catalog quantizes to their label.
+    /// </summary>
+    public static EstimationModel? FromSafetensors(
+        ModelArchitecture architecture, string? name, ModelFormat format, string? label, IReadOnlyList<TensorSummary> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var model = FromArchitecture(architecture, name);
+        return model is null || format != ModelFormat.Safetensors || tensors.Count == 0
+            ? model
+            : StoredWeightBytes.Apply(model, tensors) with { WeightFormat = label ?? model.WeightFormat };
+    }
 
     /// <summary>
     /// A safetensors model's estimation model from its architecture facts (config.json), the same for a folder on disk

@@ -71,14 +71,14 @@ public sealed partial class DownloadService(
         HubRepository repository;
         try
         {
-            repository = await reader.ReadAsync(repo, revision, cancellationToken);
+            repository = await reader.ReadAsync(caller, repo, revision, cancellationToken);
         }
         catch (HubException e)
         {
             return DownloadStart.Refused(e.StatusCode == HttpStatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway, e.Message);
         }
 
-        if (repository.Rows.FirstOrDefault(r => r.Set.Name == name) is not { } row)
+        if (repository.Rows.FirstOrDefault(r => r.Set.Name == name && r.Revision == repository.Revision) is not { } row)
         {
             return DownloadStart.Refused(StatusCodes.Status404NotFound, $"{repo} at {repository.Revision} has no file, split set or folder named '{name}'.");
         }

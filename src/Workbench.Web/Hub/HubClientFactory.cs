@@ -17,7 +17,16 @@ public sealed class HubClientFactory(IHttpClientFactory http, IOptions<HuggingFa
     private string TokenPath => Path.Combine(workbench.Value.DataDirectory, "security", "huggingface.token");
 
     /// <summary>A client for one piece of work.</summary>
-    public HubClient Create() => new(http.CreateClient(HttpClientName), new HubClientOptions { Endpoint = options.Value.EndpointUri, Token = Token() });
+    public HubClient Create() => Create(withToken: true);
+
+    /// <summary>A client for <paramref name="caller"/>: the token is the owner's, so a guest's or an API key's reads go without it.</summary>
+    public HubClient CreateFor(System.Security.Claims.ClaimsPrincipal caller) => Create(UsesToken(caller));
+
+    /// <summary>Whether reads for <paramref name="caller"/> send the token: a token is set and the caller is the owner.</summary>
+    public bool UsesToken(System.Security.Claims.ClaimsPrincipal caller) => OwnerOnly.Allows(caller) && HasToken;
+
+    private HubClient Create(bool withToken) =>
+        new(http.CreateClient(HttpClientName), new HubClientOptions { Endpoint = options.Value.EndpointUri, Token = withToken ? Token() : null });
 
     /// <summary>How far header reads may go.</summary>
     public RemoteHeaderLimits Limits => new()

@@ -74,11 +74,7 @@ public static class HubFitTable
     {
         Id = row.Set.Name,
         Name = row.Set.Name,
-        Format = row.Set.Kind != HubFileSetKind.SafetensorsFolder ? ModelFormat.Gguf
-            : row.Format is { } label && label.StartsWith("GPTQ", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Gptq
-            : row.Format is { } awq && awq.StartsWith("AWQ", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Awq
-            : row.Format is { } exl2 && exl2.StartsWith("EXL2", StringComparison.OrdinalIgnoreCase) ? ModelFormat.Exl2
-            : ModelFormat.Safetensors,
+        Format = row.ModelFormat,
         QuantLabel = row.Format,
         PrimaryPath = row.Set.Name,
         Source = ModelSource.ModelRoot,

@@ -225,7 +225,8 @@ internal sealed class LocalHub : IAsyncDisposable
 
     private Task Refs(HttpContext context, string repoId)
     {
-        if (!TryRevision(context, repoId, "main", out var repo, out _, out var refusal))
+        // A repository need not have a main branch (an EXL2 one may hold only its bit-rate branches).
+        if (!TryRepo(context, repoId, out var repo, out var refusal))
         {
             return refusal;
         }
@@ -264,9 +265,8 @@ internal sealed class LocalHub : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private bool TryRevision(HttpContext context, string repoId, string revision, out RepoState? repo, out Revision rev, out Task refusal)
+    private bool TryRepo(HttpContext context, string repoId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RepoState? repo, out Task refusal)
     {
-        rev = null!;
         refusal = Task.CompletedTask;
         if (!_repos.TryGetValue(repoId, out repo))
         {
@@ -277,6 +277,17 @@ internal sealed class LocalHub : IAsyncDisposable
         if (repo.Gated && context.Request.Headers.Authorization.FirstOrDefault() != $"Bearer {Token}")
         {
             refusal = Status(context, 401);
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool TryRevision(HttpContext context, string repoId, string revision, out RepoState? repo, out Revision rev, out Task refusal)
+    {
+        rev = null!;
+        if (!TryRepo(context, repoId, out repo, out refusal))
+        {
             return false;
         }
 

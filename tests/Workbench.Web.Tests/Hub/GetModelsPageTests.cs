@@ -17,6 +17,7 @@ public sealed class GetModelsPageTests : IAsyncLifetime
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("workbench-getmodels-");
     private LocalHub _hub = null!;
     private WebApplicationFactory<Program> _factory = null!;
+    private Bunit.TestDoubles.BunitAuthorizationContext _auth = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,6 +27,8 @@ public sealed class GetModelsPageTests : IAsyncLifetime
         HubModelFixtures.WriteModel(Path.Combine(repo, "medium-F16.gguf"));
         HubModelFixtures.WriteModel(Path.Combine(repo, "medium-F32.gguf"), Workbench.Core.Gguf.GgmlType.F32);
         _hub.AddRepo("acme/Medium-GGUF", repo);
+        _hub.Token = "hf_owner";
+        _hub.AddRepo("acme/Gated-GGUF", repo, gated: true);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
@@ -35,10 +38,12 @@ public sealed class GetModelsPageTests : IAsyncLifetime
             b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
             b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
             b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
+            b.UseSetting("Workbench:HuggingFace:Token", "hf_owner");
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
-        _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
+        _auth = _context.AddAuthorization();
+        _auth.SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
         foreach (var service in new[] { typeof(HubRepositoryReader), typeof(LibraryFit), typeof(DownloadTargets), typeof(DownloadService) })
         {
             _context.Services.AddSingleton(service, _factory.Services.GetRequiredService(service));
@@ -92,6 +97,43 @@ public sealed class GetModelsPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("[data-testid=download]").GetAttribute("data-state")), TimeSpan.FromSeconds(60));
         Assert.Equal("100.0", page.Find("[data-testid=download-progress]").GetAttribute("data-percent"));
         Assert.True(File.Exists(Path.Combine(_data.FullName, "models", "acme", "Medium-GGUF", "medium-F16.gguf")));
+    }
+
+    [Fact]
+    public void Downloading_a_branch_row_takes_that_branch()
+    {
+        _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-4"), 4), "main");
+        var six = HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-6"), 6);
+        _hub.AddRepo("acme/Small-EXL2", six, "6.0bpw");
+        var page = RenderRepository("acme/Small-EXL2");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=hub-download]").Count), TimeSpan.FromSeconds(30));
+        Assert.Equal(["main", "6.0bpw"], page.FindAll("[data-testid=hub-row]").Select(r => r.GetAttribute("data-revision")));
+
+        page.FindAll("[data-testid=hub-download]")[1].Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("[data-testid=download]").GetAttribute("data-state")), TimeSpan.FromSeconds(60));
+        var downloaded = Path.Combine(_data.FullName, "models", "acme", "Small-EXL2-6.0bpw", "model.safetensors");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(six, "model.safetensors")), File.ReadAllBytes(downloaded));
+    }
+
+    [Fact]
+    public void A_guest_is_told_the_gated_repository_is_not_theirs_to_read()
+    {
+        _auth.SetAuthorized("guest").SetRoles(Workbench.Web.Security.AccessRoles.Guest);
+
+        var page = RenderRepository("acme/Gated-GGUF");
+
+        page.WaitForAssertion(() => Assert.Contains("Guests read public repositories only", page.Find("[data-testid=hub-problem]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.Empty(page.FindAll("[data-testid=hub-row]"));
+    }
+
+    [Fact]
+    public void The_owner_opens_the_gated_repository_with_the_token()
+    {
+        var page = RenderRepository("acme/Gated-GGUF");
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=hub-total]").Count), TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -116,6 +116,79 @@ public sealed class HubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_float32_folder_is_sized_by_its_tensor_bytes_and_equals_the_estimate_on_disk()
+    {
+        var f32Weights = TinyModel.Unquantized("F32");
+        var f16Weights = TinyModel.Unquantized("F16");
+        _hub.AddRepo("acme/Tiny-F32", TinyModel.WriteFolder(Path.Combine(Models, "acme", "Tiny-F32"), f32Weights, TinyModel.Config(torchDtype: "float32")));
+        _hub.AddRepo("acme/Tiny-F16", TinyModel.WriteFolder(Path.Combine(Models, "acme", "Tiny-F16"), f16Weights, TinyModel.Config()));
+        await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
+        const string query = "context=2048&vramBytes=8000000000";
+
+        var f32 = (await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/Tiny-F32?{query}")).GetProperty("files")[0];
+        var f16 = (await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/Tiny-F16?{query}")).GetProperty("files")[0];
+
+        Assert.Equal(("FP32", "Safetensors"), (f32.GetProperty("format").GetString(), f32.GetProperty("modelFormat").GetString()));
+        Assert.Equal(f32Weights.TensorBytes, Weights(f32.GetProperty("estimate")));
+        Assert.Equal(f16Weights.TensorBytes, Weights(f16.GetProperty("estimate")));
+        Assert.Equal(2 * Weights(f16.GetProperty("estimate")), Weights(f32.GetProperty("estimate")));
+        AssertSameEstimate(await LocalEstimateAsync("Tiny-F32", query), f32.GetProperty("estimate"));
+    }
+
+    [Theory]
+    [InlineData("BF16", "bfloat16", null, "BF16")]
+    [InlineData("F8_E4M3", "bfloat16", """{"quant_method": "fp8", "activation_scheme": "dynamic"}""", "FP8")]
+    public async Task A_plain_or_fp8_folder_weighs_its_tensor_bytes_on_the_hub_and_on_disk(string dtype, string torchDtype, string? quantization, string label)
+    {
+        var weights = TinyModel.Unquantized(dtype);
+        var name = $"Tiny-{dtype}";
+        _hub.AddRepo($"acme/{name}", TinyModel.WriteFolder(Path.Combine(Models, "acme", name), weights, TinyModel.Config(quantization, torchDtype)));
+        await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
+        const string query = "context=4096&vramBytes=8000000000";
+
+        var row = (await _client.GetFromJsonAsync<JsonElement>($"/workbench/v1/hub/models/acme/{name}?{query}")).GetProperty("files")[0];
+        var local = await LocalEstimateAsync(name, query);
+
+        Assert.StartsWith(label, row.GetProperty("format").GetString(), StringComparison.Ordinal);
+        Assert.Equal(weights.TensorBytes, Weights(row.GetProperty("estimate")));
+        Assert.Equal(weights.TensorBytes, Weights(local));
+        AssertSameEstimate(local, row.GetProperty("estimate"));
+    }
+
+    [Fact]
+    public async Task Each_branch_of_an_exl2_repository_is_a_row_at_its_own_bit_rate()
+    {
+        var main = Directory.CreateDirectory(Path.Combine(_data.FullName, "exl2-main")).FullName;
+        File.WriteAllText(Path.Combine(main, "README.md"), "Each bit rate is on its own branch.");
+        _hub.AddRepo("acme/Small-EXL2", main);
+        var four = _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-4"), 4), "4.0bpw");
+        var six = _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-6"), 6), "6.0bpw");
+
+        var repo = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Small-EXL2?context=2048&vramBytes=8000000000");
+
+        var rows = repo.GetProperty("files").EnumerateArray().OrderBy(r => r.GetProperty("revision").GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal([("4.0bpw", four), ("6.0bpw", six)], rows.Select(r => (r.GetProperty("revision").GetString(), r.GetProperty("commit").GetString())));
+        Assert.Equal(["EXL2 4 bpw", "EXL2 6 bpw"], rows.Select(r => r.GetProperty("format").GetString()));
+        Assert.All(rows, r => Assert.Equal("Exl2", r.GetProperty("modelFormat").GetString()));
+        Assert.True(Weights(rows[1].GetProperty("estimate")) > Weights(rows[0].GetProperty("estimate")), "6 bits per weight need more than 4");
+        Assert.All(rows, r => Assert.True(r.GetProperty("headerBytesRead").GetInt64() < r.GetProperty("sizeBytes").GetInt64() / 50));
+    }
+
+    [Fact]
+    public async Task The_revision_asked_for_comes_first_and_names_the_repository()
+    {
+        _hub.AddRepo("acme/Two-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "two-4"), 4), "4.0bpw");
+        var six = _hub.AddRepo("acme/Two-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "two-6"), 6), "6.0bpw");
+
+        var repo = await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Two-EXL2?revision=6.0bpw");
+
+        Assert.Equal(("6.0bpw", six), (repo.GetProperty("revision").GetString(), repo.GetProperty("commit").GetString()));
+        Assert.Equal(["6.0bpw", "4.0bpw"], repo.GetProperty("files").EnumerateArray().Select(r => r.GetProperty("revision").GetString()));
+    }
+
+    private static long Weights(JsonElement estimate) => estimate.GetProperty("weightsGpuBytes").GetInt64() + estimate.GetProperty("weightsCpuBytes").GetInt64();
+
+    [Fact]
     public async Task A_restarted_dashboard_reads_the_headers_from_its_cache_not_the_hub()
     {
         await _client.GetFromJsonAsync<JsonElement>("/workbench/v1/hub/models/acme/Medium-GGUF");

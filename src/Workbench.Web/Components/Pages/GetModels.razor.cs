@@ -82,7 +82,7 @@ public sealed partial class GetModels : IDisposable
         await RunAsync(async ct =>
         {
             _repository = null;
-            _results = await Reader.SearchAsync(_search, _filter, 30, ct);
+            _results = await Reader.SearchAsync(await CallerAsync(), _search, _filter, 30, ct);
             _problem = _results.Count == 0 ? $"No repository on the hub matches '{_search}'{(_filter is null ? "" : $" with the tag {_filter}")}." : null;
         });
     }
@@ -104,7 +104,7 @@ public sealed partial class GetModels : IDisposable
             return;
         }
 
-        _repository = await Reader.ReadAsync(id, revision, ct);
+        _repository = await Reader.ReadAsync(await CallerAsync(), id, revision, ct);
         _results = [];
         _problem = null;
         Recompute();
@@ -142,15 +142,18 @@ public sealed partial class GetModels : IDisposable
 
     private async Task DownloadAsync(HubFitRow row)
     {
-        if (_repository is not { } repository || Auth is null)
+        if (_repository is not { } repository)
         {
             return;
         }
 
-        var caller = (await Auth).User;
-        var started = await Downloads.StartAsync(caller, repository.Repo.ToString(), repository.Revision, row.Row.Set.Name, _target?.Path, CancellationToken.None);
+        // The row's own branch: an EXL2 repository's rows each sit on the branch of their bit rate.
+        var started = await Downloads.StartAsync(await CallerAsync(), repository.Repo.ToString(), row.Row.Revision, row.Row.Set.Name, _target?.Path, CancellationToken.None);
         _problem = started.Problem;
     }
+
+    /// <summary>Who is looking: the hub is read with the token only for the owner.</summary>
+    private async Task<System.Security.Claims.ClaimsPrincipal> CallerAsync() => Auth is null ? new() : (await Auth).User;
 
     private void SetContext(int context)
     {
