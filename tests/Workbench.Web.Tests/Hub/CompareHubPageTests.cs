@@ -42,7 +42,8 @@ public sealed class CompareHubPageTests : IAsyncLifetime
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
-        foreach (var service in new[] { typeof(LibraryIndex), typeof(EstimationModelSource), typeof(LibraryFit), typeof(LoadMeasurements), typeof(MeasuredSpeeds), typeof(HubRepositoryReader) })
+        _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
+        foreach (var service in new[] { typeof(LibraryIndex), typeof(EstimationModelSource), typeof(LibraryFit), typeof(LoadMeasurements), typeof(MeasuredSpeeds), typeof(HubRepositoryReader), typeof(DownloadTargets), typeof(DownloadService) })
         {
             _context.Services.AddSingleton(service, _factory.Services.GetRequiredService(service));
         }
@@ -111,5 +112,14 @@ public sealed class CompareHubPageTests : IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.True(page.FindAll("[data-testid=compare-row]").Count >= 20));
         Assert.Empty(page.FindAll("[data-testid=compare-row][data-file]"));
+    }
+
+    [Fact]
+    public void Get_models_links_each_repository_to_its_compare_table()
+    {
+        _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("get-models?repo=acme/Medium-GGUF");
+        var page = _context.Render<GetModels>();
+
+        page.WaitForAssertion(() => Assert.Equal("compare?repo=acme/Medium-GGUF", page.Find("[data-testid=hub-compare]").GetAttribute("href")), Wait);
     }
 }

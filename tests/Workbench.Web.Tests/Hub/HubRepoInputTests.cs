@@ -11,6 +11,7 @@ public sealed class HubRepoInputTests
     [InlineData("https://huggingface.co/acme/Medium-GGUF", "acme/Medium-GGUF", null)]
     [InlineData("huggingface.co/acme/Medium-GGUF/", "acme/Medium-GGUF", null)]
     [InlineData("https://hf.co/acme/Medium-GGUF/tree/q4", "acme/Medium-GGUF", "q4")]
+    [InlineData("acme/Medium-GGUF/tree/4.0bpw", "acme/Medium-GGUF", "4.0bpw")]
     [InlineData("https://huggingface.co/acme/Medium-GGUF/blob/main/medium-F16.gguf", "acme/Medium-GGUF", "main")]
     public void An_id_or_a_hub_link_names_the_repository(string text, string repo, string? revision)
     {

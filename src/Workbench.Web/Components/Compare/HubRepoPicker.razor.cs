@@ -78,7 +78,19 @@ public sealed partial class HubRepoPicker : IDisposable
             done = new HubRead(name, false, null, $"The hub did not answer for {name} within two minutes; try again, or check that this machine can reach the hub.");
         }
 
-        await Changed.InvokeAsync(done);
+        // A read the page stopped (another model was picked meanwhile) must not bring the repository back.
+        if (ReferenceEquals(_work, work))
+        {
+            await Changed.InvokeAsync(done);
+        }
+    }
+
+    /// <summary>Stops a read under way without reporting it: the page has moved on to another model.</summary>
+    public void Stop()
+    {
+        _work?.Cancel();
+        _work?.Dispose();
+        _work = null;
     }
 
     private async Task ClearAsync()

@@ -4,6 +4,7 @@ using Workbench.Core.Estimation;
 using Workbench.Core.Estimation.Runtimes;
 using Workbench.Core.Hardware;
 using Workbench.Core.Library;
+using Workbench.Web.Components.Compare;
 using Workbench.Web.Estimation;
 using Workbench.Web.Hub;
 using Workbench.Web.Library;
@@ -43,6 +44,7 @@ public sealed partial class Compare : IDisposable
     private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
     private EstimationModel? _pasted;
     private HubRead? _hub;
+    private HubRepoPicker? _picker;
     private IReadOnlyList<HubCompareRow> _hubRows = [];
 
     [Inject] public required LibraryIndex Library { get; init; }
@@ -91,7 +93,7 @@ public sealed partial class Compare : IDisposable
     private void SelectModel(string id)
     {
         _modelId = id;
-        _hub = null;
+        LeaveHub();
         _selected = null;
         Recompute();
     }
@@ -297,7 +299,7 @@ public sealed partial class Compare : IDisposable
     private void ShowPasted(EstimationModel model)
     {
         _pasted = model;
-        _hub = null;
+        LeaveHub();
         _modelId = CompareSubject.PastedKey;
         _selected = null;
         Recompute();
@@ -314,6 +316,13 @@ public sealed partial class Compare : IDisposable
 
         _hub = read;
         Recompute();
+    }
+
+    /// <summary>Back to a model: the repository's rows go, and a read still under way is dropped.</summary>
+    private void LeaveHub()
+    {
+        _picker?.Stop();
+        _hub = null;
     }
 
     /// <summary>Why a read repository gives no table: no model files, or none that could be sized.</summary>
