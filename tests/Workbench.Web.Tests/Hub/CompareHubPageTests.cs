@@ -115,6 +115,21 @@ public sealed class CompareHubPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_owner_downloads_a_row_from_the_table_with_the_get_models_pages_download()
+    {
+        var page = Render("?repo=acme/Medium-GGUF");
+        var row = "[data-testid=compare-row][data-file='medium-F16.gguf']";
+        page.WaitForAssertion(() => page.Find($"{row} [data-testid=compare-hub-download-button]"), Wait);
+
+        page.Find($"{row} [data-testid=compare-hub-download-button]").Click();
+
+        page.WaitForAssertion(() => page.Find($"{row} [data-testid=compare-hub-download-started]"), Wait);
+        var file = Path.Combine(_data.FullName, "models", "acme", "Medium-GGUF", "medium-F16.gguf");
+        page.WaitForAssertion(() => Assert.True(File.Exists(file)), TimeSpan.FromSeconds(60));
+        Assert.Equal(new FileInfo(Path.Combine(_data.FullName, "repo", "medium-F16.gguf")).Length, new FileInfo(file).Length);
+    }
+
+    [Fact]
     public void Get_models_links_each_repository_to_its_compare_table()
     {
         _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("get-models?repo=acme/Medium-GGUF");
