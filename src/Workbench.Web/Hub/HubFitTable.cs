@@ -70,7 +70,7 @@ public static class HubFitTable
     }
 
     // What the library would say of the files once downloaded, as far as the estimate depends on it.
-    private static ModelDescriptor Descriptor(HubModelRow row) => new()
+    internal static ModelDescriptor Descriptor(HubModelRow row) => new()
     {
         Id = row.Set.Name,
         Name = row.Set.Name,

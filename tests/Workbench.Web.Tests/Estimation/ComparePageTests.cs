@@ -7,6 +7,7 @@ using Workbench.Core.Protocol;
 using Workbench.Core.Library;
 using Workbench.Web.Components.Pages;
 using Workbench.Web.Estimation;
+using Workbench.Web.Hosting;
 using Workbench.Web.Library;
 using Workbench.Web.Workers;
 
@@ -38,6 +39,12 @@ public sealed class ComparePageTests : IAsyncLifetime
         _context.Services.AddSingleton(_measurements);
         _context.Services.AddSingleton(new LibraryFit(_workers, source, _measurements));
         _context.Services.AddSingleton(_speeds);
+        // The hub field needs a reader; these tests never read, so the default hub settings do.
+        _context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Workbench.Web.Hosting.WorkbenchOptions { DataDirectory = _temp.FullName }));
+        _context.Services.AddSingleton<Workbench.Web.Data.WorkbenchDatabase>();
+        _context.Services.AddSingleton(TimeProvider.System);
+        _context.Services.AddLogging();
+        _context.Services.AddWorkbenchHub(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         return Task.CompletedTask;
     }
 

@@ -4,7 +4,9 @@ using Workbench.Core.Estimation;
 using Workbench.Core.Estimation.Runtimes;
 using Workbench.Core.Hardware;
 using Workbench.Core.Library;
+using Workbench.Web.Components.Compare;
 using Workbench.Web.Estimation;
+using Workbench.Web.Hub;
 using Workbench.Web.Library;
 
 namespace Workbench.Web.Components.Pages;
@@ -41,6 +43,9 @@ public sealed partial class Compare : IDisposable
     private string? _versusGpuId;
     private (string Gpu, MemoryEstimate Estimate, EstimateBreakdown Breakdown)? _versus;
     private EstimationModel? _pasted;
+    private HubRead? _hub;
+    private HubRepoPicker? _picker;
+    private IReadOnlyList<HubCompareRow> _hubRows = [];
 
     [Inject] public required LibraryIndex Library { get; init; }
 
@@ -58,6 +63,10 @@ public sealed partial class Compare : IDisposable
     /// <summary>Library id of the model to compare (from the Models page).</summary>
     [SupplyParameterFromQuery(Name = "model")]
     public string? ModelId { get; set; }
+
+    /// <summary>A hub repository whose files are the rows ("owner/name" or a hub link), e.g. from the Get models page.</summary>
+    [SupplyParameterFromQuery(Name = "repo")]
+    public string? Repo { get; set; }
 
     private IEnumerable<ModelDescriptor> Candidates => Library.Models.Where(m => m.Error is null);
 
@@ -84,6 +93,7 @@ public sealed partial class Compare : IDisposable
     private void SelectModel(string id)
     {
         _modelId = id;
+        LeaveHub();
         _selected = null;
         Recompute();
     }
@@ -163,13 +173,17 @@ public sealed partial class Compare : IDisposable
 
     private void Recompute()
     {
-        var subject = CompareSubject.Resolve(_modelId, Library, Models, _pasted);
+        // A hub repository, while it is shown, takes the place of the model: its files are the rows.
+        var subject = _hub is { } hub ? new CompareSubject(null, null, hub.Problem) : CompareSubject.Resolve(_modelId, Library, Models, _pasted);
+        var repository = _hub?.Repository;
         _model = subject.Descriptor;
         _problem = subject.Problem;
-        if (subject.Model is not { } model)
+        _hubRows = [];
+        var model = subject.Model;
+        if (model is null && repository is null)
         {
             (_rows, _selected) = ([], null);
-            _problem = Library.Models.Count == 0 && _modelId is null ? null : _problem;
+            _problem = Library.Models.Count == 0 && _modelId is null && _hub is null ? null : _problem;
             Explain();
             return;
         }
@@ -188,14 +202,25 @@ public sealed partial class Compare : IDisposable
             Explain();
             return;
         }
-        if (_described?.Model != model)
+        if (repository is not null)
         {
-            // Describing every quantization is the costly part; settings changes reuse it.
-            _described = (model, QuantizationCatalog.Describe(model));
+            _contexts = HubCompareTable.Contexts(repository);
+            _hubRows = HubCompareTable.Build(repository, settings, _runtime, gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
+            _rows = [.. _hubRows.SelectMany(r => r.Fits)];
+            _problem = HubProblem(repository);
+        }
+        else if (model is not null)
+        {
+            if (_described?.Model != model)
+            {
+                // Describing every quantization is the costly part; settings changes reuse it.
+                _described = (model, CompareOptions.For(model, _model));
+            }
+
+            _contexts = FitTable.ContextColumns(model.TrainingContextLength);
+            _rows = FitTable.Build(model, _described.Value.Options, settings, _runtime, gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
         }
 
-        _contexts = FitTable.ContextColumns(model.TrainingContextLength);
-        _rows = FitTable.Build(model, _described.Value.Options, settings, _runtime, gpus, _contexts, SelectedGpu.AvailableRamBytes, _everyRuntime);
         _best = BestFit.PerContext(_rows);
         // Keep the picked cell across setting changes; start with the user's own quant at a typical context.
         var key = _selected?.Row.Key;
@@ -274,10 +299,40 @@ public sealed partial class Compare : IDisposable
     private void ShowPasted(EstimationModel model)
     {
         _pasted = model;
+        LeaveHub();
         _modelId = CompareSubject.PastedKey;
         _selected = null;
         Recompute();
     }
+
+    /// <summary>Shows a hub repository's files as the rows (null: back to the chosen model).</summary>
+    private void ShowHub(HubRead? read)
+    {
+        // A new repository starts with its own first row picked; a repeated read keeps the pick.
+        if (read?.Repo != _hub?.Repo)
+        {
+            _selected = null;
+        }
+
+        _hub = read;
+        Recompute();
+    }
+
+    /// <summary>Back to a model: the repository's rows go, and a read still under way is dropped.</summary>
+    private void LeaveHub()
+    {
+        _picker?.Stop();
+        _hub = null;
+    }
+
+    /// <summary>Why a read repository gives no table: no model files, or none that could be sized.</summary>
+    private string? HubProblem(HubRepository repository) =>
+        repository.Rows.Count == 0 ? $"{repository.Repo} has no GGUF file and no safetensors model folder at {repository.Revision}."
+        : _rows.Count == 0 ? $"No file of {repository.Repo} could be sized: {string.Join(" ", repository.Rows.Select(r => $"{r.Set.Name}: {r.Problem ?? "not a model on its own"}"))}"
+        : null;
+
+    /// <summary>The repository row a table row was built from, when the rows are a repository's files.</summary>
+    private HubModelRow? HubRowOf(FitRow row) => _hubRows.FirstOrDefault(h => h.Fits.Any(f => ReferenceEquals(f, row)))?.Row;
 
     /// <summary>The page's settings; a measured load of this model corrects the formulas unless switched off.</summary>
     private RunSettings Settings() => RunSettings.Default with
