@@ -53,7 +53,10 @@ public sealed class HubCompareTableTests : IAsyncLifetime
     }
 
     private Task<HubRepository> ReadAsync() =>
-        _factory.Services.GetRequiredService<HubRepositoryReader>().ReadAsync(HubRepoId.Parse(Repo), null, CancellationToken.None);
+        _factory.Services.GetRequiredService<HubRepositoryReader>().ReadAsync(Owner, HubRepoId.Parse(Repo), null, CancellationToken.None);
+
+    private static readonly System.Security.Claims.ClaimsPrincipal Owner = new(new System.Security.Claims.ClaimsIdentity(
+        [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, Workbench.Web.Security.AccessRoles.Owner)], "test"));
 
     /// <summary>The row the library's Compare table marks as the file itself ("yours"), built as the page builds it.</summary>
     private FitRow LibraryRow(string fileName, RunSettings settings, RuntimeSettings runtime, IReadOnlyList<GpuBudget> gpus, long ram)

@@ -13,6 +13,9 @@ public sealed partial class HubRepoPicker : IDisposable
 
     [Inject] public required HubRepositoryReader Reader { get; init; }
 
+    /// <summary>Who reads: the owner's hub token is used only for the owner.</summary>
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Auth { get; set; }
+
     /// <summary>A repository to read at once ("owner/name" or a hub link), e.g. from the Get models page.</summary>
     [Parameter] public string? InitialRepo { get; set; }
 
@@ -61,7 +64,7 @@ public sealed partial class HubRepoPicker : IDisposable
         HubRead done;
         try
         {
-            done = new HubRead(name, false, await Reader.ReadAsync(input.Repo, input.Revision, work.Token), null);
+            done = new HubRead(name, false, await Reader.ReadAsync(Auth is null ? new() : (await Auth).User, input.Repo, input.Revision, work.Token), null);
         }
         catch (HubException e)
         {
