@@ -9,6 +9,7 @@ using Workbench.Worker.Runtime;
 namespace Workbench.Worker.Tests.Runtime;
 
 /// <summary>The KV cache type and flash attention chosen by hand reach llama.cpp, and what it allocates follows them.</summary>
+[Collection(LlamaLogCaptureGroup.Name)]
 public sealed class LoadOverridesTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
 {
     private readonly ModelRuntime _runtime = new(
