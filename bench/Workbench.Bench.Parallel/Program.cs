@@ -3,7 +3,9 @@
 //   aggregate tokens/s with 1, 2, 4 and 8 concurrent streams, and the ratio to one stream;
 //   time to first token of a short request alone and while 3 long answers stream, and their ratio;
 //   single-stream decode speed against raw llama.cpp on the same file and threads (node-llama-cpp's prebuilt binary),
-//   when `npm ci` has been run in bench/llamacpp-baseline.
+//   and decoding alone at 4 streams against 1 for both, when `npm ci` has been run in bench/llamacpp-baseline.
+// Run it on an idle machine: llama.cpp's threads spin at every step, and anything else running (a build) makes them
+// wait for each other; on a busy 2-core VM the raw baseline fell from 30 to 4–5 tokens/s that way.
 // Usage: dotnet run -c Release --project bench/Workbench.Bench.Parallel [-- <embedding width> <layers> <feed-forward width>]
 using System.Diagnostics;
 using System.Globalization;
@@ -54,6 +56,7 @@ try
     int[] counts = [1, 2, 4, 8];
     var rates = counts.ToDictionary(c => c, _ => new List<double>());
     var alone = new List<double>();
+    var decodeOnly = new Dictionary<int, (double Ours, double Theirs)>();
     var underLoad = new List<double>();
     for (var round = 0; round < Rounds; round++)
     {
@@ -63,13 +66,16 @@ try
         }
 
         alone.Add(await FirstTokenAsync());
-        var longOnes = Enumerable.Range(0, 3).Select(i => RunAsync(i + 10, 200)).ToList();
-        await Task.Delay(300);
+        // "While 3 long answers stream": the short request arrives once all three are past their prompts and streaming.
+        using var streaming = new CountdownEvent(3);
+        var longOnes = Enumerable.Range(0, 3).Select(i => RunAsync(i + 10, 200, () => streaming.Signal())).ToList();
+        await Task.Run(() => streaming.Wait());
         underLoad.Add(await FirstTokenAsync());
         await Task.WhenAll(longOnes);
     }
 
     await CompareWithLlamaCppAsync();
+    await CompareBatchingWithLlamaCppAsync();
     var single = Median(rates[1]);
     foreach (var streams in counts)
     {
@@ -107,10 +113,64 @@ try
         Console.WriteLine($"single stream decode: {Median(ours):F1} tokens/s here, {Median(theirs):F1} raw llama.cpp ({loaded.Threads} threads)   {Median(ours) / Median(theirs):F2}×");
     }
 
-    static async Task<double> RawLlamaCppAsync(string folder, string model, int threads, int tokens)
+    // Decoding alone (clock started once every stream has its first token), ours and raw llama.cpp's own batching of
+    // sequences on the same file and threads: whether several streams gain over one is a property of the machine
+    // (a CPU whose decode is compute-bound gains nothing), and this shows it for both.
+    async Task CompareBatchingWithLlamaCppAsync()
+    {
+        var baseline = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "llamacpp-baseline");
+        if (!File.Exists(Path.Combine(baseline, "parallel.mjs")) || !Directory.Exists(Path.Combine(baseline, "node_modules", "node-llama-cpp")))
+        {
+            return;
+        }
+
+        foreach (var streams in (int[])[1, 4])
+        {
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                ours.Add(await DecodeOnlyAsync(streams, Tokens));
+                theirs.Add(await RawLlamaCppAsync(baseline, path, loaded.Threads, Tokens, "parallel.mjs", streams));
+            }
+
+            decodeOnly[streams] = (Median(ours), Median(theirs));
+        }
+
+        var (ours1, theirs1) = decodeOnly[1];
+        var (ours4, theirs4) = decodeOnly[4];
+        Console.WriteLine($"decoding only, 4 streams vs 1: {ours4:F1} vs {ours1:F1} tokens/s here ({ours4 / ours1:F2}×), {theirs4:F1} vs {theirs1:F1} raw llama.cpp ({theirs4 / theirs1:F2}×)");
+    }
+
+    async Task<double> DecodeOnlyAsync(int streams, int tokens)
+    {
+        var firsts = 0;
+        var allStarted = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var after = await Task.WhenAll(Enumerable.Range(0, streams).Select(async i =>
+        {
+            var generated = 0;
+            await foreach (var chunk in runtime.GenerateAsync(Request(i + 70, tokens), CancellationToken.None))
+            {
+                if (generated == 0 && chunk.TokenCount > 0 && Interlocked.Increment(ref firsts) == streams)
+                {
+                    allStarted.TrySetResult(Stopwatch.GetTimestamp());
+                }
+
+                generated += chunk.TokenCount;
+            }
+
+            return generated - 1;
+        }));
+        return after.Sum() / Stopwatch.GetElapsedTime(await allStarted.Task).TotalSeconds;
+    }
+
+    static async Task<double> RawLlamaCppAsync(string folder, string model, int threads, int tokens, string script = "decode.mjs", int streams = 1)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["decode.mjs", model, threads.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)])
+        string[] arguments = script == "decode.mjs"
+            ? [script, model, threads.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)]
+            : [script, model, threads.ToString(CultureInfo.InvariantCulture), streams.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -143,11 +203,16 @@ try
         return double.NaN;
     }
 
-    async Task<int> RunAsync(int seed, int tokens)
+    async Task<int> RunAsync(int seed, int tokens, Action? firstToken = null)
     {
         var generated = 0;
         await foreach (var chunk in runtime.GenerateAsync(Request(seed, tokens), CancellationToken.None))
         {
+            if (generated == 0 && chunk.TokenCount > 0)
+            {
+                firstToken?.Invoke();
+            }
+
             generated += chunk.TokenCount;
         }
 
