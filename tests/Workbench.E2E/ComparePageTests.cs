@@ -33,7 +33,7 @@ public sealed class ComparePageTests(BrowserFixture browser)
         var row = page.Locator($"[data-testid=compare-row][data-file='{WorkbenchServer.HubFile}']");
         await Assertions.Expect(row.GetByTestId("compare-cell").First).ToHaveAttributeAsync("data-verdict", new System.Text.RegularExpressions.Regex("^(FitsFully|PartialOffload|CpuOnly|DoesNotFit)$"), new() { Timeout = 30_000 });
         Assert.True(await row.GetByTestId("compare-cell").CountAsync() >= 2, "one cell per context column");
-        await Assertions.Expect(row.GetByTestId("compare-hub-download")).ToHaveAttributeAsync("href", $"get-models?repo={WorkbenchServer.HubRepo}");
+        await Assertions.Expect(row.GetByTestId("compare-hub-download")).ToHaveAttributeAsync("href", $"get-models?repo={WorkbenchServer.HubRepo}&revision=main");
         // The what-if chips judge the repository's files too: on a 24 GiB card the tiny file fits at every context.
         await page.GetByTestId("gpu-vram24").ClickAsync();
         await Assertions.Expect(row.GetByTestId("compare-cell").Last).ToHaveAttributeAsync("data-verdict", "FitsFully");

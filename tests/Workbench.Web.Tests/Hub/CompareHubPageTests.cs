@@ -72,7 +72,7 @@ public sealed class CompareHubPageTests : IAsyncLifetime
         Assert.Equal(["medium-F16.gguf", "medium-F32.gguf"], page.FindAll("[data-testid=compare-row]").Select(r => r.GetAttribute("data-file")).Order());
         Assert.All(page.FindAll("[data-testid=compare-row]"), r => Assert.Equal(2, r.QuerySelectorAll("[data-testid=compare-cell]").Length));
         Assert.All(page.FindAll("[data-testid=compare-cell]"), c => Assert.False(string.IsNullOrEmpty(c.GetAttribute("data-verdict"))));
-        Assert.All(page.FindAll("[data-testid=compare-hub-download]"), a => Assert.Equal("get-models?repo=acme/Medium-GGUF", a.GetAttribute("href")));
+        Assert.All(page.FindAll("[data-testid=compare-hub-download]"), a => Assert.Equal("get-models?repo=acme/Medium-GGUF&revision=main", a.GetAttribute("href")));
         // The file that could not be read is listed with its reason, not dropped.
         Assert.Equal("broken-Q4_K_M.gguf", page.Find("[data-testid=compare-hub-unsized]").GetAttribute("data-file"));
         Assert.Contains("acme/Medium-GGUF", page.Find("[data-testid=compare-hub-shown]").TextContent, StringComparison.Ordinal);

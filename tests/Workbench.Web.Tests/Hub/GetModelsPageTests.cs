@@ -117,6 +117,18 @@ public sealed class GetModelsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_link_with_a_revision_opens_the_repository_at_that_branch()
+    {
+        _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-4"), 4), "main");
+        _hub.AddRepo("acme/Small-EXL2", HubModelFixtures.WriteExl2Folder(Path.Combine(_data.FullName, "exl2-6"), 6), "6.0bpw");
+
+        var page = RenderRepository("acme/Small-EXL2&revision=6.0bpw");
+
+        page.WaitForAssertion(() => Assert.Equal(["6.0bpw", "main"], page.FindAll("[data-testid=hub-row]").Select(r => r.GetAttribute("data-revision"))),
+            TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public void A_guest_is_told_the_gated_repository_is_not_theirs_to_read()
     {
         _auth.SetAuthorized("guest").SetRoles(Workbench.Web.Security.AccessRoles.Guest);

@@ -46,6 +46,10 @@ public sealed partial class GetModels : IDisposable
     [SupplyParameterFromQuery(Name = "repo")]
     public string? Repo { get; set; }
 
+    /// <summary>The branch or commit to open the repository at (e.g. an EXL2 bit rate from the Compare page); its default branch when absent.</summary>
+    [SupplyParameterFromQuery(Name = "revision")]
+    public string? Revision { get; set; }
+
     private GpuChoice SelectedGpu => _gpuChoices.FirstOrDefault(c => c.Key == _gpuKey) ?? _gpuChoices[0];
 
     /// <inheritdoc />
@@ -58,7 +62,7 @@ public sealed partial class GetModels : IDisposable
         if (Repo is { Length: > 0 } repo)
         {
             _search = repo;
-            await OpenAsync(repo, null);
+            await OpenAsync(repo, Revision is { Length: > 0 } revision ? revision : null);
         }
     }
 
