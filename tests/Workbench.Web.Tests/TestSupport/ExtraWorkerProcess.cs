@@ -6,15 +6,17 @@ namespace Workbench.Web.Tests.TestSupport;
 
 /// <summary>
 /// Another real <c>Workbench.Worker</c> process joining a test dashboard the way a worker on a second machine does:
-/// the hub URL on its command line, the worker secret in its environment, its own name.
+/// the hub URL on its command line, the worker secret in its environment, its own name. Shared with the browser tests.
 /// </summary>
 public sealed class ExtraWorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    public ExtraWorkerProcess(RealWorkerServer server, string name, params string[] settings)
+    /// <summary>Starts a worker named <paramref name="name"/> for the dashboard at <paramref name="dashboard"/>, whose services hold its secret.</summary>
+    public ExtraWorkerProcess(Uri dashboard, IServiceProvider services, string name, params string[] settings)
     {
-        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(dashboard);
+        ArgumentNullException.ThrowIfNull(services);
         Name = name;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -23,14 +25,14 @@ public sealed class ExtraWorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Workbench.Worker.dll"));
-        start.ArgumentList.Add($"--Workbench:Worker:HubUrl={new Uri(server.BaseAddress, "hubs/worker")}");
+        start.ArgumentList.Add($"--Workbench:Worker:HubUrl={new Uri(dashboard, "hubs/worker")}");
         start.ArgumentList.Add($"--Workbench:Worker:Name={name}");
         foreach (var setting in settings)
         {
             start.ArgumentList.Add(setting);
         }
 
-        start.Environment["Workbench__Worker__Secret"] = server.Services.GetRequiredService<WorkerSecret>().Value;
+        start.Environment["Workbench__Worker__Secret"] = services.GetRequiredService<WorkerSecret>().Value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
         // Drained so a chatty worker never blocks on a full pipe.
         _process.OutputDataReceived += (_, _) => { };

@@ -33,7 +33,7 @@ public sealed class FleetTests : IAsyncLifetime
         DemoModelGenerator.Write(Path.Combine(_models.FullName, "beta.gguf"), new DemoModelOptions { Seed = 2 });
         _server = new RealWorkerServer("fleet", ("Workbench:ModelRoots:0", _models.FullName));
         await RealWorkerServer.WaitUntilAsync(() => Registry.Workers.Count == 1, "the local worker to connect");
-        _second = new ExtraWorkerProcess(_server, "second-box");
+        _second = new ExtraWorkerProcess(_server.BaseAddress, _server.Services, "second-box");
         await RealWorkerServer.WaitUntilAsync(() => Registry.Workers.Any(w => w.Registration.HostName == "second-box"), "the second worker to connect");
         var library = _server.Services.GetRequiredService<LibraryIndex>();
         await RealWorkerServer.WaitUntilAsync(() => library.Models.Count(m => m.PrimaryPath.StartsWith(_models.FullName, StringComparison.Ordinal)) == 2, "the models to be indexed");
@@ -222,7 +222,7 @@ public sealed class FleetTests : IAsyncLifetime
         Assert.DoesNotContain(Registry.Workers, w => w.Registration.HostName == "second-box");
         Assert.Equal(["second-box"], await client.GetFromJsonAsync<string[]>("/workbench/v1/workers/retired") ?? []);
 
-        await using (var returning = new ExtraWorkerProcess(_server, "second-box"))
+        await using (var returning = new ExtraWorkerProcess(_server.BaseAddress, _server.Services, "second-box"))
         {
             // Refused at registration, it stops rather than staying connected unregistered.
             await returning.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -231,7 +231,7 @@ public sealed class FleetTests : IAsyncLifetime
 
         using var restored = await client.DeleteAsync("/workbench/v1/workers/retired/second-box");
         Assert.Equal(System.Net.HttpStatusCode.NoContent, restored.StatusCode);
-        await using var again = new ExtraWorkerProcess(_server, "second-box");
+        await using var again = new ExtraWorkerProcess(_server.BaseAddress, _server.Services, "second-box");
         await RealWorkerServer.WaitUntilAsync(() => Registry.Workers.Any(w => w.Registration.HostName == "second-box"), "the restored machine to join");
     }
 
@@ -243,7 +243,7 @@ public sealed class FleetTests : IAsyncLifetime
         {
             DemoModelGenerator.Write(Path.Combine(own.FullName, "gamma.gguf"), new DemoModelOptions { Seed = 3 });
             var library = _server.Services.GetRequiredService<LibraryIndex>();
-            await using var laptop = new ExtraWorkerProcess(_server, "laptop", $"--Workbench:Worker:ModelRoots:0={own.FullName}");
+            await using var laptop = new ExtraWorkerProcess(_server.BaseAddress, _server.Services, "laptop", $"--Workbench:Worker:ModelRoots:0={own.FullName}");
             await RealWorkerServer.WaitUntilAsync(() => library.Models.Any(m => m.Machine == "laptop"), "the laptop's model to be listed");
             var gamma = library.Models.Single(m => m.Machine == "laptop");
 
