@@ -10,6 +10,8 @@ using Workbench.Web.Estimation;
 using Workbench.Web.Hub;
 using Workbench.Web.Library;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>The Compare page with a hub repository's files as its rows, over the app's real services and the local hub.</summary>
@@ -31,15 +33,7 @@ public sealed class CompareHubPageTests : IAsyncLifetime
         _hub.AddRepo("acme/Medium-GGUF", repo);
         _hub.Token = "hf_secret";
         _hub.AddRepo("acme/Gated-GGUF", repo, gated: true);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("Workbench:GenerateDemoModel", "false");
-            b.UseSetting("Workbench:ModelRoots:0", Directory.CreateDirectory(Path.Combine(_data.FullName, "models")).FullName);
-            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
-            b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
-        });
+        _factory = HubDashboard.Start(_hub, _data.FullName, Directory.CreateDirectory(Path.Combine(_data.FullName, "models")).FullName);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);

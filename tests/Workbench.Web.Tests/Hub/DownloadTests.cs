@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Workbench.Core.Hardware;
 using Workbench.Core.Tests.TestSupport;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>Downloads from the local hub server into a model folder through the real pipeline.</summary>
@@ -52,14 +54,8 @@ public sealed class DownloadTests : IAsyncLifetime
 
     private void Start(int maxConcurrent = 2)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = HubDashboard.Start(_hub, _data.FullName, Models, b =>
         {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("Workbench:GenerateDemoModel", "false");
-            b.UseSetting("Workbench:ModelRoots:0", Models);
-            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
-            b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
             b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
             b.UseSetting("Workbench:HuggingFace:MaxConcurrentDownloads", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             b.ConfigureTestServices(s => s.AddSingleton<IDiskProbe>(_disk));

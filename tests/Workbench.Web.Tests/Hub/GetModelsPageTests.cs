@@ -8,6 +8,8 @@ using Workbench.Web.Components.Pages;
 using Workbench.Web.Estimation;
 using Workbench.Web.Hub;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>The Get models page over the app's real hub services and the local hub server.</summary>
@@ -29,15 +31,9 @@ public sealed class GetModelsPageTests : IAsyncLifetime
         _hub.AddRepo("acme/Medium-GGUF", repo);
         _hub.Token = "hf_owner";
         _hub.AddRepo("acme/Gated-GGUF", repo, gated: true);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = HubDashboard.Start(_hub, _data.FullName, Path.Combine(_data.FullName, "models"), b =>
         {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("Workbench:GenerateDemoModel", "false");
-            b.UseSetting("Workbench:ModelRoots:0", Path.Combine(_data.FullName, "models"));
             b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
-            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
-            b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
             b.UseSetting("Workbench:HuggingFace:Token", "hf_owner");
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;

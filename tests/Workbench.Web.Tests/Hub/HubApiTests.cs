@@ -9,6 +9,8 @@ using Workbench.Core.Tests.Formats;
 using Workbench.Core.Tests.TestSupport;
 using Workbench.Web.Library;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>
@@ -49,14 +51,8 @@ public sealed class HubApiTests : IAsyncLifetime
         _data.Delete(recursive: true);
     }
 
-    private WebApplicationFactory<Program> Start() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    private WebApplicationFactory<Program> Start() => HubDashboard.Start(_hub, _data.FullName, Models, b =>
     {
-        b.UseSetting("Workbench:DataDirectory", _data.FullName);
-        b.UseSetting("Workbench:DiscoverKnownStores", "false");
-        b.UseSetting("Workbench:GenerateDemoModel", "false");
-        b.UseSetting("Workbench:ModelRoots:0", Models);
-        b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
-        b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
         b.UseSetting("Workbench:HuggingFace:InitialHeaderKiB", "16");
     });
 

@@ -10,6 +10,8 @@ using Workbench.Web.Estimation;
 using Workbench.Web.Hub;
 using Workbench.Web.Library;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>
@@ -33,15 +35,7 @@ public sealed class HubCompareTableTests : IAsyncLifetime
         HubModelFixtures.WriteModel(Path.Combine(folder, "medium-F32.gguf"), GgmlType.F32);
         await File.WriteAllBytesAsync(Path.Combine(folder, "broken-Q4_K_M.gguf"), new byte[4096]);
         _hub.AddRepo(Repo, folder);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("Workbench:GenerateDemoModel", "false");
-            b.UseSetting("Workbench:ModelRoots:0", Models);
-            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
-            b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
-        });
+        _factory = HubDashboard.Start(_hub, _data.FullName, Models);
         await _factory.Services.GetRequiredService<LibraryScanService>().ScanAsync(CancellationToken.None);
     }
 

@@ -8,6 +8,8 @@ using Workbench.Core.Tests.Formats;
 using Workbench.Core.Tests.TestSupport;
 using Workbench.Web.Security;
 
+using Workbench.Web.Tests.TestSupport;
+
 namespace Workbench.Web.Tests.Hub;
 
 /// <summary>
@@ -30,16 +32,10 @@ public sealed class HubGuestAccessTests : IAsyncLifetime
         _hub.AddRepo("acme/Private-Tiny", folder, gated: true);
         _hub.AddRepo("acme/Public-Tiny", folder);
         Directory.CreateDirectory(Path.Combine(_data.FullName, "models"));
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = HubDashboard.Start(_hub, _data.FullName, Path.Combine(_data.FullName, "models"), b =>
         {
-            b.UseSetting("Workbench:DataDirectory", _data.FullName);
-            b.UseSetting("Workbench:DiscoverKnownStores", "false");
-            b.UseSetting("Workbench:GenerateDemoModel", "false");
-            b.UseSetting("Workbench:ModelRoots:0", Path.Combine(_data.FullName, "models"));
-            b.UseSetting("Workbench:Supervisor:StartLocalWorker", "false");
             b.UseSetting("Workbench:Access:AllowLoopbackWithoutSignIn", "false");
             b.UseSetting("Workbench:Access:SignInAttemptsPerMinute", "100");
-            b.UseSetting("Workbench:HuggingFace:Endpoint", _hub.Endpoint.ToString());
             b.UseSetting("Workbench:HuggingFace:Token", Token);
         });
     }
