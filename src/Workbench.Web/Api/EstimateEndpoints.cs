@@ -128,40 +128,22 @@ public static class EstimateEndpoints
         IReadOnlyList<GpuBudget> gpus = query.CatalogGpus.Count > 0 ? [.. query.CatalogGpus.Select(g => g.ToBudget())]
             : vramBytes is { } vram ? (vram > 0 ? [new GpuBudget("GPU", vram)] : [])
             : detected?.Gpus ?? [];
-        var estimate = RuntimeMemoryEstimator.Estimate(model, subject.Format, judge, settings, query.Settings, gpus, detected?.AvailableRamBytes);
-        var speed = EstimateBreakdown.Of(model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
+        var judged = JudgedEstimate.Make(subject, judge, settings, query.Settings, gpus, detected?.AvailableRamBytes, detected?.RamBytesPerSecond);
         return TypedResults.Ok(Describe(
             descriptor.Id,
-            model,
-            settings,
-            estimate,
-            estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null,
-            judge,
-            subject.QuantId,
-            query.Settings,
-            gpus,
-            speed));
+            judged,
+            judged.Estimate.Correction is { } correction ? $"{correction.Describe()} (load of {measured!.MeasuredAt:O})" : null));
     }
 
     /// <summary>
     /// The answer for an estimate already made, also used for the rows of hub repositories (judged by llama.cpp, the
     /// runtime of the GGUF files they list, unless said otherwise).
     /// </summary>
-    public static EstimateResponse Describe(
-        string id,
-        EstimationModel model,
-        RunSettings settings,
-        MemoryEstimate estimate,
-        string? correctedBy,
-        InferenceRuntime judge = InferenceRuntime.LlamaCpp,
-        string? quant = null,
-        RuntimeSettings? runtime = null,
-        IReadOnlyList<GpuBudget>? gpus = null,
-        SpeedEstimate? speed = null)
+    public static EstimateResponse Describe(string id, JudgedEstimate judged, string? correctedBy)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(judged);
+        var (model, settings, estimate, judge, runtime, gpus, speed) =
+            (judged.Subject.Model, judged.Settings, judged.Estimate, judged.Judge, judged.Runtime, judged.Gpus, judged.Speed);
         var parallel = settings.ParallelSequences;
         return new EstimateResponse(
             id,
@@ -188,10 +170,10 @@ public static class EstimateEndpoints
             estimate.Verdict.Suggestions,
             correctedBy,
             judge.ApiName(),
-            quant ?? model.WeightFormat ?? "GGUF",
-            judge == InferenceRuntime.ExLlamaV2 ? runtime?.Exl2Cache.ApiName() : null,
-            judge == InferenceRuntime.Vllm ? runtime?.GpuMemoryUtilization : null,
-            [.. (gpus ?? []).Select(g => g.Name)],
+            judged.Subject.QuantId,
+            judge == InferenceRuntime.ExLlamaV2 ? runtime.Exl2Cache.ApiName() : null,
+            judge == InferenceRuntime.Vllm ? runtime.GpuMemoryUtilization : null,
+            [.. gpus.Select(g => g.Name)],
             estimate.Capacity?.Tokens,
             estimate.Capacity?.MaxContextLength,
             estimate.Capacity?.ConcurrentSequences,

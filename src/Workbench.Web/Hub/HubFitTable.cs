@@ -58,10 +58,9 @@ public static class HubFitTable
             // the runtime that loads its format (llama.cpp for GGUF).
             var subject = EstimationSubject.For(Descriptor(row), model, null);
             var judge = InferenceRuntimes.DefaultFor(subject.Format);
-            var estimate = RuntimeMemoryEstimator.Estimate(subject.Model, subject.Format, judge, settings, RuntimeSettings.Default, gpus, ram);
-            var speed = EstimateBreakdown.Of(subject.Model, settings, estimate, gpus, detected?.RamBytesPerSecond).Speed;
-            var response = EstimateEndpoints.Describe(
-                $"{repository.Repo}/{row.Set.Name}", subject.Model, settings, estimate, null, judge, subject.QuantId, RuntimeSettings.Default, gpus, speed);
+            var judged = JudgedEstimate.Make(subject, judge, settings, RuntimeSettings.Default, gpus, ram, detected?.RamBytesPerSecond);
+            var (estimate, speed) = (judged.Estimate, judged.Speed);
+            var response = EstimateEndpoints.Describe($"{repository.Repo}/{row.Set.Name}", judged, null);
             var devices = detected is null
                 ? [new DeviceVerdict(gpus.Count > 0 ? gpus[0].Name : "RAM", estimate.Verdict.Kind, Summary(estimate))]
                 : Devices(model, settings, detected);
