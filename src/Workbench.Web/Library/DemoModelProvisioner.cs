@@ -33,8 +33,15 @@ public sealed partial class DemoModelProvisioner(
         try
         {
             Directory.CreateDirectory(options.Value.GeneratedModelsDirectory);
-            // Trained context as long as chat's default window, so the demo chats at 4k like a real model would.
-            DemoModelGenerator.Write(DemoModelPath, DemoModelOptions.Tiny with { ContextLength = Workbench.Web.Estimation.LoadPlanner.DefaultContext });
+            // Trained context as long as chat's default window, so the demo chats at 4k like a real model would; two
+            // heads 32 wide sharing one KV head, so every KV cache type chat offers (q8_0 and q4_0 need whole 32-value
+            // blocks per head) loads with it, as with a real model.
+            DemoModelGenerator.Write(DemoModelPath, DemoModelOptions.Tiny with
+            {
+                ContextLength = Workbench.Web.Estimation.LoadPlanner.DefaultContext,
+                HeadCount = 2,
+                HeadCountKv = 1,
+            });
             LogGenerated(logger, DemoModelPath);
         }
         catch (Exception e) when (Workbench.Web.Data.DiskFault.IsDiskFault(e))

@@ -294,6 +294,19 @@ public sealed class SharingTheWorkerTests : IAsyncLifetime
         Assert.False(await Gateway.UnloadModelAsync(connection, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_first_run_demo_model_loads_and_answers_with_a_q4_0_cache()
+    {
+        var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
+        var q4 = new ModelLoadRequest(model, ContextSize: 512, Overrides: new LoadOverrides(KvCache: Workbench.Core.Estimation.KvCacheType.Q4_0));
+
+        var result = await Gateway.LoadModelAsync(q4, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(Workbench.Core.Estimation.KvCacheType.Q4_0, result.KvCache);
+        Assert.NotEmpty(await TextAsync(Gateway.GenerateAsync(Request(4), q4, CancellationToken.None)));
+    }
+
     private async Task LoadDemoModelAsync(int sequences = 1)
     {
         var model = _server.Services.GetRequiredService<DemoModelProvisioner>().DemoModelPath;
