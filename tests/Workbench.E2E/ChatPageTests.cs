@@ -104,10 +104,23 @@ public sealed class ChatPageTests(BrowserFixture browser)
         await page.GetByTestId("chat-send").ClickAsync();
         await page.Locator("[data-role='assistant'][data-streaming='false']").WaitForAsync(new() { Timeout = 60_000 });
 
+        // The KV growth under the chat counts the f32 cache: a 4k window of this model is 2 MiB in f32 (1 MiB in f16).
+        await Assertions.Expect(page.GetByTestId("kv-growth-text")).ToContainTextAsync("of 2 MiB");
+
         // The worker loaded the model with the cache chosen.
         var workers = await page.APIRequest.GetAsync(browser.Server.BaseUrl + "/workbench/v1/workers");
         var json = System.Text.Json.JsonDocument.Parse(await workers.TextAsync()).RootElement;
         var caches = json.EnumerateArray().SelectMany(w => w.GetProperty("residentModels").EnumerateArray()).Select(m => m.GetProperty("kvCache").GetString()).ToList();
         Assert.Contains("f32", caches);
+
+        // Saved with the conversation: a reload (here on a desktop) shows the same choice.
+        await page.SetViewportSizeAsync(1440, 900);
+        await page.ReloadAsync();
+        await page.Locator("#interactive-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByTestId("load-controls-toggle").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("load-controls-toggle")).ToContainTextAsync("chosen by hand");
+        await page.WaitForFunctionAsync(
+            "() => { const s = document.querySelector('[data-testid=load-kv-cache]'); return s && ((s.value ?? '') + s.textContent).includes('f32'); }");
+        await BrowserFixture.CaptureAsync(page, "chat-load-settings-desktop");
     }
 }

@@ -10,9 +10,9 @@ public sealed class KvCacheMeter(LibraryIndex library, EstimationModelSource sou
 {
     /// <summary>
     /// One entry per answer that reported its context; empty when the model is not in the library or cannot be
-    /// estimated. The worker loads with an f16 cache (llama.cpp's default).
+    /// estimated. <paramref name="cache"/> is the cache type the model is loaded with (llama.cpp's default f16 unless chosen).
     /// </summary>
-    public IReadOnlyList<KvCacheTurn> Turns(string? modelPath, IEnumerable<GenerationCompletion?> answers)
+    public IReadOnlyList<KvCacheTurn> Turns(string? modelPath, IEnumerable<GenerationCompletion?> answers, KvCacheType cache = KvCacheType.F16)
     {
         ArgumentNullException.ThrowIfNull(answers);
         if (modelPath is null || library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model)
@@ -20,6 +20,6 @@ public sealed class KvCacheMeter(LibraryIndex library, EstimationModelSource sou
             return [];
         }
 
-        return KvCacheGrowth.PerTurn(answers, model, RunSettings.Default);
+        return KvCacheGrowth.PerTurn(answers, model, RunSettings.Default with { KeyCacheType = cache, ValueCacheType = cache });
     }
 }

@@ -90,10 +90,17 @@ public sealed partial class Chat : IDisposable
     private Task SelectContext(int tokens) => Session.ApplySettingsAsync(Session.Settings with { ContextSize = tokens });
 
     /// <summary>The KV cache after each answer, for the model this conversation runs on (or the loaded one).</summary>
-    private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns =>
-        KvCache.Turns(
-            Session.ModelPath ?? Workers.PickWorker()?.LoadedModel?.ModelPath,
-            Session.Messages.Where(m => m.Role == "assistant").Select(m => m.Completion));
+    private IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> KvTurns
+    {
+        get
+        {
+            var path = Session.ModelPath ?? Workers.PickWorker()?.LoadedModel?.ModelPath;
+            // The cache the model is loaded with where it is resident, else the one this conversation would load it with.
+            var cache = (path is null ? null : Workers.Holding(path).Select(w => w.FindResident(path)?.Load.KvCache).FirstOrDefault())
+                ?? Session.Settings.Load?.CacheType ?? Workbench.Core.Estimation.KvCacheType.F16;
+            return KvCache.Turns(path, Session.Messages.Where(m => m.Role == "assistant").Select(m => m.Completion), cache);
+        }
+    }
 
     /// <summary>Each answer's entry of <paramref name="turns"/>, which are numbered by the answer's place among the answers.</summary>
     private Dictionary<ChatMessage, Workbench.Core.Conversations.KvCacheTurn> KvTurnsByAnswer(IReadOnlyList<Workbench.Core.Conversations.KvCacheTurn> turns)
