@@ -43,7 +43,21 @@ public sealed class ComparePageTests(BrowserFixture browser)
 
         // The phone shows the chosen context's column; the page itself never scrolls sideways.
         await Assertions.Expect(page.GetByTestId("compare-context-switch")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page is wider than the phone");
+        // The layout settles a round trip after the resize (the drawer and breakpoints follow the server's render).
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        var overflow = await page.EvaluateAsync<string>(
+            """
+            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 2).join('.')} →${Math.round(e.getBoundingClientRect().right)}px`).join(', ')
+            """);
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page is wider than the phone: " + overflow);
         var cell = await row.Locator("[data-testid=compare-cell]:visible").First.BoundingBoxAsync();
         Assert.True(cell is not null && cell.X >= 0 && cell.X + cell.Width <= 390, "the verdict cell is outside the phone's width");
         await BrowserFixture.CaptureAsync(page, "compare-hub-phone");

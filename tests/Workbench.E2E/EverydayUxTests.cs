@@ -132,7 +132,8 @@ public sealed class EverydayUxTests(BrowserFixture browser)
             """,
             null,
             new() { Timeout = 60_000 });
-        await page.WaitForTimeoutAsync(150);
+        // The log scrolls at the next animation frame after a change: give a busy machine a moment, not a fixed 150 ms.
+        await WaitUntilTrueAsync(page, "() => { const l = document.querySelector('[data-testid=\"chat-log\"]'); return l.scrollHeight - l.scrollTop - l.clientHeight <= 60; }");
         Assert.True(
             await log.EvaluateAsync<bool>("l => l.scrollHeight - l.scrollTop - l.clientHeight <= 60"),
             "the log did not follow the answer: " + await log.EvaluateAsync<string>(
@@ -268,6 +269,18 @@ public sealed class EverydayUxTests(BrowserFixture browser)
     }
 
     /// <summary>The elements that reach past the right edge, widest first: what to fix when a page is too wide.</summary>
+    // Waits up to 3 s for the condition; the assertion after it says what was wrong when it never held.
+    private static async Task WaitUntilTrueAsync(IPage page, string condition)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(condition, null, new() { Timeout = 3_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
     private static Task<string> WidestAsync(IPage page) => page.EvaluateAsync<string>(
         """
         () => [...document.querySelectorAll('body *')]

@@ -35,6 +35,9 @@ function follow(log) {
   setAway(log, false);
 }
 
+// A log that changes size without its text changing (an alert appears above it, the window turns) stays at its end too.
+const resized = new ResizeObserver(() => onContentChanged());
+
 let pending = false;
 function onContentChanged() {
   if (pending) return;
@@ -42,6 +45,11 @@ function onContentChanged() {
   requestAnimationFrame(() => {
     pending = false;
     for (const log of logs()) {
+      if (!log.wbSized) {
+        log.wbSized = true;
+        resized.observe(log);
+      }
+
       if (log.dataset.follow !== 'false') {
         toEnd(log);
       } else {
@@ -65,7 +73,8 @@ document.addEventListener('scroll', (event) => {
   }
 }, true);
 
-new MutationObserver(onContentChanged).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+// Attributes too: a class or data attribute can show a line (an answer's figures once it ends) without adding a node.
+new MutationObserver(onContentChanged).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
 
 async function copyText(text) {
   if (navigator.clipboard && window.isSecureContext) {
