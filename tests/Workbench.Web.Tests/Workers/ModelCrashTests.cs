@@ -63,6 +63,9 @@ public sealed class ModelCrashTests : IAsyncLifetime
         using var worker = Process.GetProcessById(processId);
         worker.Kill();
         await worker.WaitForExitAsync();
+        // Until its connection is seen to drop, the registry still lists the dead process with the model resident, and a
+        // resident model is served even when quarantined: the refusal is asked for once it is gone.
+        await RealWorkerServer.WaitUntilAsync(() => registry.Workers.All(w => w.Registration.ProcessId != processId), "the killed worker's connection to drop");
     }
 
     public async Task DisposeAsync()
