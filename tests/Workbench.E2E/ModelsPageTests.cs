@@ -53,17 +53,20 @@ public sealed class ModelsPageTests(BrowserFixture browser)
 
         var models = await browser.OpenAsync("/models");
         await Assertions.Expect(models.GetByTestId("scan-summary")).ToContainTextAsync("last scan", new() { Timeout = 30_000 });
-        // Record every value the bar shows, in the page itself, so no update is missed between polls.
+        // Record every value the bar shows, in the page itself, at every change of the page: a fast scan may show the bar
+        // for less than any polling interval, and a bar added and removed in one go is still in the observer's records.
         await models.EvaluateAsync("""
             () => {
                 window.__progress = [];
                 window.__barSeen = false;
-                setInterval(() => {
+                const isBar = n => n instanceof Element && (n.matches('[data-testid=scan-progress]') || n.querySelector('[data-testid=scan-progress]'));
+                new MutationObserver(records => {
+                    if (records.some(r => [...r.addedNodes].some(isBar))) window.__barSeen = true;
                     const bar = document.querySelector('[data-testid=scan-progress]');
                     if (bar) window.__barSeen = true;
                     const value = bar?.getAttribute('aria-valuenow') ?? bar?.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow');
                     if (value !== null && value !== undefined && window.__progress.at(-1) !== value) window.__progress.push(value);
-                }, 10);
+                }).observe(document.body, { subtree: true, childList: true, attributes: true });
             }
             """);
         // What the scanner reported, as the page is told it: on a busy machine the page may draw fewer of these.
