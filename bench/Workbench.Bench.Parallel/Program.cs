@@ -107,7 +107,7 @@ try
             }
 
             ours.Add(done!.TokensPerSecond);
-            theirs.Add(await RawLlamaCppAsync(baseline, path, loaded.Threads, 128));
+            theirs.Add(await RawLlamaCppAsync(baseline, "decode.mjs", path, Text(loaded.Threads), Text(128)));
         }
 
         Console.WriteLine($"single stream decode: {Median(ours):F1} tokens/s here, {Median(theirs):F1} raw llama.cpp ({loaded.Threads} threads)   {Median(ours) / Median(theirs):F2}×");
@@ -131,7 +131,7 @@ try
             for (var round = 0; round < Rounds; round++)
             {
                 ours.Add(await DecodeOnlyAsync(streams, Tokens));
-                theirs.Add(await RawLlamaCppAsync(baseline, path, loaded.Threads, Tokens, "parallel.mjs", streams));
+                theirs.Add(await RawLlamaCppAsync(baseline, "parallel.mjs", path, Text(loaded.Threads), Text(streams), Text(Tokens)));
             }
 
             decodeOnly[streams] = (Median(ours), Median(theirs));
@@ -164,12 +164,12 @@ try
         return after.Sum() / Stopwatch.GetElapsedTime(await allStarted.Task).TotalSeconds;
     }
 
-    static async Task<double> RawLlamaCppAsync(string folder, string model, int threads, int tokens, string script = "decode.mjs", int streams = 1)
+    static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // Runs one of bench/llamacpp-baseline's scripts (script, model, then its numbers) and reads its tokens/s.
+    static async Task<double> RawLlamaCppAsync(string folder, params string[] arguments)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, UseShellExecute = false };
-        string[] arguments = script == "decode.mjs"
-            ? [script, model, threads.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)]
-            : [script, model, threads.ToString(CultureInfo.InvariantCulture), streams.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture)];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

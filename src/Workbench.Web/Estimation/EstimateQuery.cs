@@ -25,7 +25,7 @@ public sealed record EstimateQuery(int? Context, KvCacheType KvCache, bool Flash
 
         if (!KvCacheTypes.TryParse(kvCache ?? "f16", out var kv))
         {
-            return (null, $"kvCache '{kvCache}' is not a cache type; use one of {string.Join(", ", Enum.GetNames<KvCacheType>()).ToLowerInvariant()}.");
+            return (null, $"kvCache '{kvCache}' is not a cache type; use one of {KvCacheTypes.Names}.");
         }
 
         int? layers = null;

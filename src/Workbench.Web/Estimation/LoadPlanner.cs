@@ -181,8 +181,7 @@ public sealed class LoadPlanner(
     private MemoryEstimate? Estimate(string modelPath, int context, int sequences, ConnectedWorker? worker, int? gpuLayers = null, LoadOverrides? overrides = null)
     {
         // Choices llama.cpp refuses have no estimate: the load is refused with the reason instead.
-        if (overrides?.Problem is not null || library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model
-            || overrides?.KvCache?.RefusalFor(model) is not null)
+        if (Refusal(modelPath, overrides) is not null || library.FindByPath(modelPath) is not { } descriptor || source.For(descriptor).Model is not { } model)
         {
             return null;
         }

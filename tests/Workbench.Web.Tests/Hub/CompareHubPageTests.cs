@@ -34,13 +34,8 @@ public sealed class CompareHubPageTests : IAsyncLifetime
         _hub.Token = "hf_secret";
         _hub.AddRepo("acme/Gated-GGUF", repo, gated: true);
         _factory = HubDashboard.Start(_hub, _data.FullName, Directory.CreateDirectory(Path.Combine(_data.FullName, "models")).FullName);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
+        _factory.ShareWith(_context, typeof(LibraryIndex), typeof(EstimationModelSource), typeof(LibraryFit), typeof(LoadMeasurements), typeof(MeasuredSpeeds), typeof(HubRepositoryReader), typeof(DownloadTargets), typeof(DownloadService));
         _context.AddAuthorization().SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
-        foreach (var service in new[] { typeof(LibraryIndex), typeof(EstimationModelSource), typeof(LibraryFit), typeof(LoadMeasurements), typeof(MeasuredSpeeds), typeof(HubRepositoryReader), typeof(DownloadTargets), typeof(DownloadService) })
-        {
-            _context.Services.AddSingleton(service, _factory.Services.GetRequiredService(service));
-        }
     }
 
     public async Task DisposeAsync()

@@ -36,14 +36,9 @@ public sealed class GetModelsPageTests : IAsyncLifetime
             b.UseSetting("Workbench:HuggingFace:DiskReserveMiB", "0");
             b.UseSetting("Workbench:HuggingFace:Token", "hf_owner");
         });
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
+        _factory.ShareWith(_context, typeof(HubRepositoryReader), typeof(LibraryFit), typeof(DownloadTargets), typeof(DownloadService));
         _auth = _context.AddAuthorization();
         _auth.SetAuthorized("owner").SetRoles(Workbench.Web.Security.AccessRoles.Owner);
-        foreach (var service in new[] { typeof(HubRepositoryReader), typeof(LibraryFit), typeof(DownloadTargets), typeof(DownloadService) })
-        {
-            _context.Services.AddSingleton(service, _factory.Services.GetRequiredService(service));
-        }
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,8 @@
+using Bunit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using Workbench.Core.Tests.TestSupport;
 
 namespace Workbench.Web.Tests.TestSupport;
@@ -22,4 +25,18 @@ internal static class HubDashboard
             b.UseSetting("Workbench:HuggingFace:Endpoint", hub.Endpoint.ToString());
             configure?.Invoke(b);
         });
+
+    /// <summary>
+    /// Readies <paramref name="context"/> to render one of <paramref name="dashboard"/>'s pages: MudBlazor's services and
+    /// the dashboard's own instances of <paramref name="services"/>, so the page works on the dashboard's real state.
+    /// </summary>
+    public static void ShareWith(this WebApplicationFactory<Program> dashboard, BunitContext context, params Type[] services)
+    {
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        foreach (var service in services)
+        {
+            context.Services.AddSingleton(service, dashboard.Services.GetRequiredService(service));
+        }
+    }
 }
