@@ -2,7 +2,6 @@ using Bunit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Workbench.Core.Gguf;
 using Workbench.Core.Tests.TestSupport;
 using Workbench.Web.Components.Pages;
