@@ -114,6 +114,7 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
                 Admit();
                 RetireCancelled();
+                PromptInSequenceOrder();
                 if (_executor.BatchedTokenCount > 0)
                 {
                     // Not cancellable mid-step: a decode takes milliseconds and leaves the context consistent.
@@ -218,8 +219,42 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         job.Sampler = SequenceJob.CreateSampler(_weights, job.Request.Sampling);
         job.Decoder = new StreamingTokenDecoder(Encoding.UTF8, _weights);
         job.Conversation = _executor.Create();
-        job.Conversation.Prompt(tokens);
+        job.Pending = tokens;
         _active.Add(job);
+    }
+
+    // Each KV stream is its own sequence (KVUnified off), and llama.cpp then puts sequences into one micro-batch only
+    // while their ids ascend one by one; a batch in any other order is decoded as several, one after another
+    // (measured: 4 streams in descending order took 4 times as long as in ascending order). So the tokens of a step
+    // are queued here, once, in sequence id order.
+    private void PromptInSequenceOrder()
+    {
+        _active.Sort(static (a, b) => a.Conversation!.ConversationId.Value.CompareTo(b.Conversation!.ConversationId.Value));
+        List<SequenceJob>? refused = null;
+        foreach (var job in _active)
+        {
+            if (job.Pending is not { } tokens)
+            {
+                continue;
+            }
+
+            job.Pending = null;
+            try
+            {
+                job.Conversation!.Prompt(tokens);
+            }
+            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or ArgumentException or InvalidOperationException)
+            {
+                (refused ??= []).Add(job);
+                job.Finish(Failure(job, ex.Message));
+            }
+        }
+
+        if (refused is not null)
+        {
+            _active.RemoveAll(refused.Contains);
+            UpdateCounts();
+        }
     }
 
     // A sequence with tokens still queued for decoding is freed only after that step, so its id is never reused early.
@@ -300,7 +335,7 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
                 continue;
             }
 
-            conversation.Prompt(token);
+            job.Pending = [token];
         }
 
         UpdateCounts();

@@ -32,6 +32,9 @@ internal sealed class SequenceJob(GenerationRequest request, string prompt, long
     /// <summary>The llama.cpp sequence, once admitted.</summary>
     public Conversation? Conversation { get; set; }
 
+    /// <summary>Tokens for the next decode step, queued with the others' in sequence order before it.</summary>
+    public LLamaToken[]? Pending { get; set; }
+
     /// <summary>This sequence's sampler (its own seed and penalties).</summary>
     public ISamplingPipeline? Sampler { get; set; }
 
