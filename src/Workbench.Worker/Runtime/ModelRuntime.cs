@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
@@ -183,7 +182,7 @@ public sealed partial class ModelRuntime(
         var started = time.GetTimestamp();
         var buffers = new LlamaBufferLog();
         LLamaWeights weights;
-        BatchedExecutor executor;
+        LLamaContext context;
         using (backend.Log.Capture(buffers))
         {
             weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress);
@@ -192,12 +191,12 @@ public sealed partial class ModelRuntime(
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                executor = new BatchedExecutor(weights, parameters);
-                if (executor.Context.NativeHandle.IsInvalid)
+                context = weights.CreateContext(parameters);
+                if (context.NativeHandle.IsInvalid)
                 {
                     // llama.cpp refused the context (its log says why, e.g. a cache type whose blocks do not divide
                     // the head size) and LLamaSharp handed back an empty handle instead of throwing.
-                    executor.Dispose();
+                    context.Dispose();
                     throw new RuntimeError("llama.cpp did not create the context");
                 }
             }
@@ -220,7 +219,7 @@ public sealed partial class ModelRuntime(
             Threads: Threads,
             BatchThreads: BatchThreads,
             KvCache: overrides.CacheType);
-        var batcher = new SequenceBatcher(weights, executor, request.ParallelSequences, request.ContextSize, time, logger);
+        var batcher = new SequenceBatcher(weights, context, request.ParallelSequences, request.ContextSize, time, logger);
         var model = new ResidentModel(request.ModelPath, weights, parameters, batcher, result) { LastUsed = time.GetTimestamp() };
         lock (_residentGate)
         {

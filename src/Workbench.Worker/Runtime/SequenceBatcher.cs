@@ -1,7 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Native;
 using Workbench.Core.Protocol;
 
@@ -9,34 +8,39 @@ namespace Workbench.Worker.Runtime;
 
 /// <summary>
 /// Continuous batching on one llama.cpp context: up to <see cref="Slots"/> answers share every decode step, and a new
-/// request joins at the next step instead of waiting for the others to finish. One loop owns the context (llama.cpp
-/// contexts are not thread-safe); requests reach it through a channel and leave through each job's own channel.
+/// request joins at the next step instead of waiting for the others to finish. One thread owns the context (llama.cpp
+/// contexts are not thread-safe, and its OpenMP threads stay warm for one caller); requests reach it through a
+/// channel and leave through each job's own channel. Each step's batch holds one token per answer being generated
+/// and, in what room is left, the next part of any prompt still being read, in ascending sequence id order.
 /// </summary>
 internal sealed partial class SequenceBatcher : IAsyncDisposable
 {
     private readonly LLamaWeights _weights;
-    private readonly BatchedExecutor _executor;
+    private readonly LLamaContext _context;
+    private readonly LLamaBatch _batch = new();
+    private readonly SequenceSlots _sequences;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<SequenceJob> _incoming = Channel.CreateUnbounded<SequenceJob>();
     private readonly Queue<SequenceJob> _waiting = new();
     private readonly List<SequenceJob> _active = [];
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _loop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _activeCount;
     private int _queuedCount;
     private volatile bool _closed;
     private TaskCompletionSource _idle = NewIdleSignal(completed: true);
 
-    public SequenceBatcher(LLamaWeights weights, BatchedExecutor executor, int slots, int contextPerSequence, TimeProvider time, ILogger logger)
+    public SequenceBatcher(LLamaWeights weights, LLamaContext context, int slots, int contextPerSequence, TimeProvider time, ILogger logger)
     {
         _weights = weights;
-        _executor = executor;
+        _context = context;
+        _sequences = new SequenceSlots(slots);
         Slots = slots;
         ContextPerSequence = contextPerSequence;
         _time = time;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        new Thread(Run) { IsBackground = true, Name = "llama.cpp decode" }.Start();
     }
 
     /// <summary>Sequences decoded together at most (llama.cpp's n_seq_max).</summary>
@@ -95,14 +99,14 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var stopping = _stopping.Token;
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                if (_active.Count == 0 && _waiting.Count == 0 && !await WaitForWorkAsync(stopping))
+                if (_active.Count == 0 && _waiting.Count == 0 && !WaitForWork(stopping))
                 {
                     break;
                 }
@@ -114,11 +118,10 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
                 Admit();
                 RetireCancelled();
-                PromptInSequenceOrder();
-                if (_executor.BatchedTokenCount > 0)
+                if (FillBatch() > 0)
                 {
                     // Not cancellable mid-step: a decode takes milliseconds and leaves the context consistent.
-                    var result = await _executor.Infer(CancellationToken.None);
+                    var result = _context.NativeHandle.Decode(_batch);
                     if (result != DecodeResult.Ok)
                     {
                         FailActive($"llama.cpp could not decode the batch ({result}); the window of this model may be full.");
@@ -153,15 +156,17 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             _waiting.Clear();
             _active.Clear();
             UpdateCounts();
+            _loop.TrySetResult();
         }
     }
 
-    private async Task<bool> WaitForWorkAsync(CancellationToken stopping)
+    // Blocks this thread (it has nothing else to do) until a request arrives or the batcher stops.
+    private bool WaitForWork(CancellationToken stopping)
     {
         UpdateCounts();
         try
         {
-            return await _incoming.Reader.WaitToReadAsync(stopping);
+            return _incoming.Reader.WaitToReadAsync(stopping).AsTask().GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
@@ -218,55 +223,81 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         job.LimitedByContext = room < job.Request.Sampling.MaxTokens;
         job.Sampler = SequenceJob.CreateSampler(_weights, job.Request.Sampling);
         job.Decoder = new StreamingTokenDecoder(Encoding.UTF8, _weights);
-        job.Conversation = _executor.Create();
-        job.Pending = tokens;
+        job.PromptTokenIds = tokens;
+        job.SequenceId = _sequences.Take() ?? throw new InvalidOperationException("No free sequence id for an admitted answer.");
         _active.Add(job);
     }
 
-    // Each KV stream is its own sequence (KVUnified off), and llama.cpp then puts sequences into one micro-batch only
-    // while their ids ascend one by one; a batch in any other order is decoded as several, one after another
-    // (measured: 4 streams in descending order took 4 times as long as in ascending order). So the tokens of a step
-    // are queued here, once, in sequence id order.
-    private void PromptInSequenceOrder()
+    // One token for every answer being generated; the room left in llama.cpp's batch goes to prompts still being
+    // read, in arrival order, so a long prompt never holds up the answers already streaming. Tokens go in ascending
+    // sequence id order (see SequenceSlots). Returns the tokens queued.
+    private int FillBatch()
     {
-        _active.Sort(static (a, b) => a.Conversation!.ConversationId.Value.CompareTo(b.Conversation!.ConversationId.Value));
-        List<SequenceJob>? refused = null;
+        _batch.Clear();
+        var room = (int)_context.BatchSize - _active.Count(j => j.NextToken is not null);
+        var promptParts = new Dictionary<SequenceJob, int>();
+        foreach (var job in _active.Where(j => j.NextToken is null && j.PromptDecoded < j.PromptTokenIds.Length))
+        {
+            var part = Math.Min(room, job.PromptTokenIds.Length - job.PromptDecoded);
+            if (part > 0)
+            {
+                promptParts[job] = part;
+                room -= part;
+            }
+        }
+
+        _active.Sort(static (a, b) => a.SequenceId.CompareTo(b.SequenceId));
         foreach (var job in _active)
         {
-            if (job.Pending is not { } tokens)
+            var sequence = (LLamaSeqId)job.SequenceId;
+            if (job.NextToken is { } token)
             {
-                continue;
+                job.LogitsIndex = _batch.Add(token, job.Position++, sequence, true);
+                job.NextToken = null;
             }
+            else if (promptParts.TryGetValue(job, out var part))
+            {
+                var last = job.PromptDecoded + part == job.PromptTokenIds.Length;
+                for (var i = 0; i < part; i++)
+                {
+                    var index = _batch.Add(job.PromptTokenIds[job.PromptDecoded + i], job.Position++, sequence, last && i == part - 1);
+                    job.LogitsIndex = last && i == part - 1 ? index : -1;
+                }
 
-            job.Pending = null;
-            try
-            {
-                job.Conversation!.Prompt(tokens);
-            }
-            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or ArgumentException or InvalidOperationException)
-            {
-                (refused ??= []).Add(job);
-                job.Finish(Failure(job, ex.Message));
+                job.PromptDecoded += part;
             }
         }
 
-        if (refused is not null)
-        {
-            _active.RemoveAll(refused.Contains);
-            UpdateCounts();
-        }
+        return _batch.TokenCount;
     }
 
-    // A sequence with tokens still queued for decoding is freed only after that step, so its id is never reused early.
+    // Ends an admitted answer: its KV stream is cleared and its id freed, the highest id moving down into the gap.
+    private void Retire(int index, GenerationCompletion completion)
+    {
+        var job = _active[index];
+        _active.RemoveAt(index);
+        var handle = _context.NativeHandle;
+        handle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, -1, -1);
+        if (_sequences.Release(job.SequenceId) is var (from, to))
+        {
+            // A whole-stream copy (llama.cpp copies streams only whole), done at the next decode before its compute.
+            handle.MemorySequenceCopy((LLamaSeqId)from, (LLamaSeqId)to, -1, -1);
+            handle.MemorySequenceRemove((LLamaSeqId)from, -1, -1);
+            _active.Single(j => j.SequenceId == from).SequenceId = to;
+        }
+
+        job.SequenceId = -1;
+        job.Finish(completion);
+    }
+
+    // Between steps nothing of a sequence is queued in llama.cpp, so a cancelled answer can end at once.
     private void RetireCancelled()
     {
         for (var i = _active.Count - 1; i >= 0; i--)
         {
-            var job = _active[i];
-            if (job.Cancellation.IsCancellationRequested && job.Conversation is { RequiresInference: false })
+            if (_active[i].Cancellation.IsCancellationRequested)
             {
-                _active.RemoveAt(i);
-                job.Finish(Cancelled(job));
+                Retire(i, Cancelled(_active[i]));
             }
         }
 
@@ -278,28 +309,28 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         for (var i = _active.Count - 1; i >= 0; i--)
         {
             var job = _active[i];
-            if (job.Conversation is not { RequiresSampling: true } conversation)
+            if (job.LogitsIndex < 0)
             {
                 continue;
             }
 
+            var logits = job.LogitsIndex;
+            job.LogitsIndex = -1;
             if (job.Cancellation.IsCancellationRequested)
             {
-                _active.RemoveAt(i);
-                job.Finish(Cancelled(job));
+                Retire(i, Cancelled(job));
                 continue;
             }
 
             LLamaToken token;
             try
             {
-                token = conversation.Sample(job.Sampler!);
+                token = job.Sampler!.Sample(_context.NativeHandle, logits);
             }
             catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or ArgumentException or InvalidOperationException)
             {
                 // A grammar llama.cpp refuses fails its own answer only, never the others in the batch.
-                _active.RemoveAt(i);
-                job.Finish(Failure(job, $"The sampler could not be built: {ex.Message}"));
+                Retire(i, Failure(job, $"The sampler could not be built: {ex.Message}"));
                 continue;
             }
 
@@ -310,8 +341,7 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
             if (!job.Request.Sampling.IgnoreEndOfSequence && token.IsEndOfGeneration(_weights.Vocab))
             {
-                _active.RemoveAt(i);
-                job.Finish(Completed(job, stoppedAtContextEnd: false));
+                Retire(i, Completed(job, stoppedAtContextEnd: false));
                 continue;
             }
 
@@ -323,19 +353,17 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             if (job.StopScanner.Stopped)
             {
                 // The token that completed a stop sequence is the last one counted; the caller cuts the text.
-                _active.RemoveAt(i);
-                job.Finish(Completed(job, stoppedAtContextEnd: false) with { StoppedAtStopSequence = true });
+                Retire(i, Completed(job, stoppedAtContextEnd: false) with { StoppedAtStopSequence = true });
                 continue;
             }
 
             if (job.Generated >= job.Budget)
             {
-                _active.RemoveAt(i);
-                job.Finish(Completed(job, stoppedAtContextEnd: job.LimitedByContext));
+                Retire(i, Completed(job, stoppedAtContextEnd: job.LimitedByContext));
                 continue;
             }
 
-            job.Pending = [token];
+            job.NextToken = token;
         }
 
         UpdateCounts();
@@ -343,12 +371,11 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
 
     private void FailActive(string reason)
     {
-        foreach (var job in _active)
+        for (var i = _active.Count - 1; i >= 0; i--)
         {
-            job.Finish(Failure(job, reason));
+            Retire(i, Failure(_active[i], reason));
         }
 
-        _active.Clear();
         UpdateCounts();
     }
 
@@ -394,8 +421,8 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         _closed = true;
         _incoming.Writer.TryComplete();
         await _stopping.CancelAsync();
-        await _loop;
-        _executor.Dispose();
+        await _loop.Task;
+        _context.Dispose();
         _stopping.Dispose();
     }
 

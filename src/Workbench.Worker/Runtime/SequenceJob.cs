@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LLama;
-using LLama.Batched;
 using LLama.Native;
 using LLama.Sampling;
 using Workbench.Core.Generation;
@@ -29,11 +28,23 @@ internal sealed class SequenceJob(GenerationRequest request, string prompt, long
     /// <summary>Chunks for the reader; unbounded so one slow reader never holds up the shared decode loop.</summary>
     public Channel<GenerationChunk> Chunks { get; } = Channel.CreateUnbounded<GenerationChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
-    /// <summary>The llama.cpp sequence, once admitted.</summary>
-    public Conversation? Conversation { get; set; }
+    /// <summary>The llama.cpp sequence id while admitted; -1 before and after.</summary>
+    public int SequenceId { get; set; } = -1;
 
-    /// <summary>Tokens for the next decode step, queued with the others' in sequence order before it.</summary>
-    public LLamaToken[]? Pending { get; set; }
+    /// <summary>The prompt, tokenized.</summary>
+    public LLamaToken[] PromptTokenIds { get; set; } = [];
+
+    /// <summary>Prompt tokens decoded so far: a long prompt takes several steps.</summary>
+    public int PromptDecoded { get; set; }
+
+    /// <summary>Tokens in this sequence's KV stream, which is the position of the next one.</summary>
+    public int Position { get; set; }
+
+    /// <summary>Where this sequence's logits are in the batch just decoded; -1 when it has none to sample.</summary>
+    public int LogitsIndex { get; set; } = -1;
+
+    /// <summary>The token sampled last, decoded at the next step.</summary>
+    public LLamaToken? NextToken { get; set; }
 
     /// <summary>This sequence's sampler (its own seed and penalties).</summary>
     public ISamplingPipeline? Sampler { get; set; }
@@ -59,13 +70,11 @@ internal sealed class SequenceJob(GenerationRequest request, string prompt, long
     /// <summary>From start to the first token, in milliseconds.</summary>
     public double FirstTokenMs { get; set; }
 
-    /// <summary>Ends the stream with its completion and frees the sequence.</summary>
+    /// <summary>Ends the stream with its completion (the batcher frees the sequence).</summary>
     public void Finish(GenerationCompletion completion)
     {
         Chunks.Writer.TryWrite(GenerationChunk.Final(completion));
         Chunks.Writer.TryComplete();
-        Conversation?.Dispose();
-        Conversation = null;
         Sampler?.Dispose();
         Sampler = null;
     }

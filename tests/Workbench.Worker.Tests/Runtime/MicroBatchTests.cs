@@ -37,19 +37,7 @@ public sealed partial class MicroBatchTests(DemoModelFixture demo) : IClassFixtu
     [Fact]
     public async Task Four_answers_decode_together_in_one_micro_batch_per_step()
     {
-        // llama.cpp reads the variable when the context is made, so only this load prints its batches.
-        Assert.Equal(0, SetEnvironment("LLAMA_BATCH_DEBUG", "1", 1));
-        ModelLoadResult loaded;
-        try
-        {
-            loaded = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath, 512, ParallelSequences: Streams), null, CancellationToken.None);
-        }
-        finally
-        {
-            Assert.Equal(0, UnsetEnvironment("LLAMA_BATCH_DEBUG"));
-        }
-
-        Assert.True(loaded.Succeeded, loaded.Error);
+        await LoadPrintingBatchesAsync(Streams);
         List<Decode> shared = [];
         // Another test's load takes llama.cpp's (process-wide) log over for a moment; a round that saw no whole step
         // is run again.
@@ -65,13 +53,63 @@ public sealed partial class MicroBatchTests(DemoModelFixture demo) : IClassFixtu
         Assert.All(shared, d => Assert.Equal(1, d.MicroBatches));
     }
 
+    [Fact]
+    public async Task An_answer_ending_below_others_moves_the_highest_into_its_place_and_they_still_share_one_micro_batch()
+    {
+        await LoadPrintingBatchesAsync(3);
+        List<Decode> afterGap = [];
+        for (var round = 0; round < 3 && afterGap.Count == 0; round++)
+        {
+            _lines.Clear();
+            // Admitted in this order they hold ids 0, 1 and 2; the short middle one ends while the others stream,
+            // so the answer at id 2 moves to id 1 (its KV stream copied whole).
+            var first = new Streamed(_runtime, Request(0, 120));
+            await first.FirstToken;
+            var middle = new Streamed(_runtime, Request(1, 40));
+            await middle.FirstToken;
+            var last = new Streamed(_runtime, Request(2, 120));
+            var together = await Task.WhenAll(first.Text, middle.Text, last.Text);
+
+            // The moved answer reads on from its copied stream: the same text as alone.
+            Assert.Equal(await new Streamed(_runtime, Request(0, 120)).Text, together[0]);
+            Assert.Equal(await new Streamed(_runtime, Request(2, 120)).Text, together[2]);
+            var decodes = Decodes(_lines.Snapshot());
+            var threeAtOnce = decodes.FindIndex(d => d.Tokens == 3 && d.Sequences == 3);
+            if (threeAtOnce >= 0)
+            {
+                afterGap = [.. decodes.Skip(threeAtOnce).Where(d => d.Tokens == 2 && d.Sequences == 2)];
+            }
+        }
+
+        Assert.NotEmpty(afterGap);
+        Assert.All(afterGap, d => Assert.Equal(1, d.MicroBatches));
+    }
+
+    // llama.cpp reads LLAMA_BATCH_DEBUG when a context is made, so only this load prints its batches.
+    private async Task LoadPrintingBatchesAsync(int sequences)
+    {
+        Assert.Equal(0, SetEnvironment("LLAMA_BATCH_DEBUG", "1", 1));
+        ModelLoadResult loaded;
+        try
+        {
+            loaded = await _runtime.LoadAsync(new ModelLoadRequest(demo.ModelPath, 512, ParallelSequences: sequences), null, CancellationToken.None);
+        }
+        finally
+        {
+            Assert.Equal(0, UnsetEnvironment("LLAMA_BATCH_DEBUG"));
+        }
+
+        Assert.True(loaded.Succeeded, loaded.Error);
+    }
+
+    private static GenerationRequest Request(int index, int maxTokens) => new(
+        Guid.NewGuid(),
+        [new ChatTurn("user", $"Question {index}")],
+        new SamplingSettings { MaxTokens = maxTokens, Seed = (uint)index + 1, IgnoreEndOfSequence = true });
+
     private async Task<GenerationCompletion> AnswerAsync(int index)
     {
-        var request = new GenerationRequest(
-            Guid.NewGuid(),
-            [new ChatTurn("user", $"Question {index}")],
-            new SamplingSettings { MaxTokens = 24, Seed = (uint)index + 1, IgnoreEndOfSequence = true });
-        await foreach (var chunk in _runtime.GenerateAsync(request, CancellationToken.None))
+        await foreach (var chunk in _runtime.GenerateAsync(Request(index, 24), CancellationToken.None))
         {
             if (chunk.Completion is { } completion)
             {
@@ -80,6 +118,39 @@ public sealed partial class MicroBatchTests(DemoModelFixture demo) : IClassFixtu
         }
 
         throw new InvalidOperationException("The stream ended without a completion.");
+    }
+
+    /// <summary>One answer read in the background: when its first token came, and its whole text.</summary>
+    private sealed class Streamed
+    {
+        private readonly TaskCompletionSource _firstToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Streamed(ModelRuntime runtime, GenerationRequest request) => Text = Task.Run(() => ReadAsync(runtime, request));
+
+        public Task FirstToken => _firstToken.Task;
+
+        public Task<string> Text { get; }
+
+        private async Task<string> ReadAsync(ModelRuntime runtime, GenerationRequest request)
+        {
+            var text = new System.Text.StringBuilder();
+            await foreach (var chunk in runtime.GenerateAsync(request, CancellationToken.None))
+            {
+                text.Append(chunk.Text);
+                if (chunk.TokenCount > 0)
+                {
+                    _firstToken.TrySetResult();
+                }
+
+                if (chunk.Completion is { } completion)
+                {
+                    Assert.Equal(GenerationOutcome.Completed, completion.Outcome);
+                }
+            }
+
+            _firstToken.TrySetResult();
+            return text.ToString();
+        }
     }
 
     // One llama_decode call: its input ("init: input batch info", then n_tokens and n_seqs_unq), then one

@@ -7,6 +7,7 @@ using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Tests.Runtime;
 
+[Collection(LlamaLogCaptureGroup.Name)]
 public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
 {
     private readonly ModelRuntime _runtime = new(

@@ -9,6 +9,7 @@ using Workbench.Worker.Runtime;
 namespace Workbench.Worker.Tests.Runtime;
 
 /// <summary>Several answers at once on one model, several models at once, embeddings: all through real llama.cpp.</summary>
+[Collection(LlamaLogCaptureGroup.Name)]
 public sealed class SharedRuntimeTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
 {
     private const int Streams = 4;
