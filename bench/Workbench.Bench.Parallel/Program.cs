@@ -7,6 +7,7 @@
 // Run it on an idle machine: llama.cpp's threads spin at every step, and anything else running (a build) makes them
 // wait for each other; on a busy 2-core VM the raw baseline fell from 30 to 4–5 tokens/s that way.
 // Usage: dotnet run -c Release --project bench/Workbench.Bench.Parallel [-- <embedding width> <layers> <feed-forward width>]
+// On a GPU build (-p:LlamaBackend=Cuda12), WORKBENCH_BENCH_GPU_LAYERS=99 offloads the layers, for both sides.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,7 @@ var width = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var layers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
 var feedForward = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4 * width;
 const int Tokens = 64;
+var gpuLayers = int.TryParse(Environment.GetEnvironmentVariable("WORKBENCH_BENCH_GPU_LAYERS"), CultureInfo.InvariantCulture, out var layersOnGpu) ? layersOnGpu : 0;
 var folder = Directory.CreateTempSubdirectory("workbench-bench-parallel-");
 try
 {
@@ -41,14 +43,14 @@ try
         Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
         TimeProvider.System,
         NullLogger<ModelRuntime>.Instance);
-    var loaded = await runtime.LoadAsync(new ModelLoadRequest(path, 512, ParallelSequences: 8), null, CancellationToken.None);
+    var loaded = await runtime.LoadAsync(new ModelLoadRequest(path, 512, GpuLayers: gpuLayers, ParallelSequences: 8), null, CancellationToken.None);
     if (!loaded.Succeeded)
     {
         Console.WriteLine(loaded.Error);
         return 1;
     }
 
-    Console.WriteLine($"loaded with {loaded.ParallelSequences} slots of {loaded.ContextSize} tokens, {loaded.Threads} threads");
+    Console.WriteLine($"loaded with {loaded.ParallelSequences} slots of {loaded.ContextSize} tokens, {loaded.Threads} threads, {loaded.GpuLayers} layers on a GPU");
     await RunAsync(1, 8); // warm-up
 
     // Rounds interleave the stream counts, so a busy moment on the machine hits all of them alike; medians are printed.
@@ -107,7 +109,7 @@ try
             }
 
             ours.Add(done!.TokensPerSecond);
-            theirs.Add(await RawLlamaCppAsync(baseline, "decode.mjs", path, Text(loaded.Threads), Text(128)));
+            theirs.Add(await RawLlamaCppAsync(baseline, "decode.mjs", path, Text(loaded.Threads), Text(128), Text(gpuLayers)));
         }
 
         Console.WriteLine($"single stream decode: {Median(ours):F1} tokens/s here, {Median(theirs):F1} raw llama.cpp ({loaded.Threads} threads)   {Median(ours) / Median(theirs):F2}×");
@@ -131,7 +133,7 @@ try
             for (var round = 0; round < Rounds; round++)
             {
                 ours.Add(await DecodeOnlyAsync(streams, Tokens));
-                theirs.Add(await RawLlamaCppAsync(baseline, "parallel.mjs", path, Text(loaded.Threads), Text(streams), Text(Tokens)));
+                theirs.Add(await RawLlamaCppAsync(baseline, "parallel.mjs", path, Text(loaded.Threads), Text(streams), Text(Tokens), Text(gpuLayers)));
             }
 
             decodeOnly[streams] = (Median(ours), Median(theirs));

@@ -1,11 +1,12 @@
 // Decodes <tokens> tokens in each of <streams> sequences at once from <model> with llama.cpp through node-llama-cpp's
-// prebuilt CPU binary (one context, its own batching of the sequences), <threads> threads, greedy; after the prompts
+// prebuilt binary (one context, its own batching of the sequences), <threads> threads, greedy, [gpu layers] on a GPU
+// (default 0: the CPU build); after the prompts
 // are in, times only the decoding and prints one line of JSON: {"tokensPerSecond": …} for all sequences together.
 import { getLlama } from "node-llama-cpp";
 
-const [modelPath, threads, streams, tokens] = process.argv.slice(2).map((a, i) => (i === 0 ? a : Number(a)));
-const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" });
-const model = await llama.loadModel({ modelPath });
+const [modelPath, threads, streams, tokens, gpuLayers = 0] = process.argv.slice(2).map((a, i) => (i === 0 ? a : Number(a)));
+const llama = await getLlama({ gpu: gpuLayers > 0 ? "auto" : false, build: "never", logLevel: "error" });
+const model = await llama.loadModel({ modelPath, gpuLayers });
 const context = await model.createContext({ contextSize: 512 * streams, sequences: streams, threads, batchSize: 512, flashAttention: true });
 const prompt = model.tokenize("Tell me a story about a lighthouse keeper.");
 let started = 0;
