@@ -229,23 +229,12 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
     }
 
     // One token for every answer being generated; the room left in llama.cpp's batch goes to prompts still being
-    // read, in arrival order, so a long prompt never holds up the answers already streaming. Tokens go in ascending
-    // sequence id order (see SequenceSlots). Returns the tokens queued.
+    // read, so a long prompt never holds up the answers already streaming. Tokens go in ascending sequence id order
+    // (see SequenceSlots). Returns the tokens queued.
     private int FillBatch()
     {
         _batch.Clear();
         var room = (int)_context.BatchSize - _active.Count(j => j.NextToken is not null);
-        var promptParts = new Dictionary<SequenceJob, int>();
-        foreach (var job in _active.Where(j => j.NextToken is null && j.PromptDecoded < j.PromptTokenIds.Length))
-        {
-            var part = Math.Min(room, job.PromptTokenIds.Length - job.PromptDecoded);
-            if (part > 0)
-            {
-                promptParts[job] = part;
-                room -= part;
-            }
-        }
-
         _active.Sort(static (a, b) => a.SequenceId.CompareTo(b.SequenceId));
         foreach (var job in _active)
         {
@@ -254,18 +243,22 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             {
                 job.LogitsIndex = _batch.Add(token, job.Position++, sequence, true);
                 job.NextToken = null;
+                continue;
             }
-            else if (promptParts.TryGetValue(job, out var part))
-            {
-                var last = job.PromptDecoded + part == job.PromptTokenIds.Length;
-                for (var i = 0; i < part; i++)
-                {
-                    var index = _batch.Add(job.PromptTokenIds[job.PromptDecoded + i], job.Position++, sequence, last && i == part - 1);
-                    job.LogitsIndex = last && i == part - 1 ? index : -1;
-                }
 
-                job.PromptDecoded += part;
+            // Logits only for a prompt's last token, once it is read whole.
+            var part = Math.Min(room, job.PromptTokenIds.Length - job.PromptDecoded);
+            for (var i = 0; i < part; i++)
+            {
+                var last = ++job.PromptDecoded == job.PromptTokenIds.Length;
+                var index = _batch.Add(job.PromptTokenIds[job.PromptDecoded - 1], job.Position++, sequence, last);
+                if (last)
+                {
+                    job.LogitsIndex = index;
+                }
             }
+
+            room -= part;
         }
 
         return _batch.TokenCount;
