@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Workbench.Core.Estimation;
 using Workbench.Core.Gguf;
 using Workbench.Core.Protocol;
-using Workbench.Worker.Hosting;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Tests.Runtime;
@@ -12,11 +9,7 @@ namespace Workbench.Worker.Tests.Runtime;
 [Collection(LlamaLogCaptureGroup.Name)]
 public sealed class LoadOverridesTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
 {
-    private readonly ModelRuntime _runtime = new(
-        new NativeBackend(NullLogger<NativeBackend>.Instance),
-        Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
-        TimeProvider.System,
-        NullLogger<ModelRuntime>.Instance);
+    private readonly ModelRuntime _runtime = TestRuntime.Create();
 
     [Fact]
     public async Task An_f32_cache_allocates_what_the_estimator_says_and_is_reported_with_the_load()

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Workbench.Core.Protocol;
-using Workbench.Worker.Hosting;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Tests.Runtime;
@@ -24,11 +21,7 @@ public sealed partial class MicroBatchTests(DemoModelFixture demo) : IClassFixtu
 
     public Task InitializeAsync()
     {
-        _runtime = new ModelRuntime(
-            new NativeBackend(_lines),
-            Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
-            TimeProvider.System,
-            NullLogger<ModelRuntime>.Instance);
+        _runtime = TestRuntime.Create(_lines);
         return Task.CompletedTask;
     }
 

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Workbench.Core.Gguf;
 using Workbench.Core.Protocol;
-using Workbench.Worker.Hosting;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Tests.Runtime;
@@ -10,11 +7,7 @@ namespace Workbench.Worker.Tests.Runtime;
 [Collection(LlamaLogCaptureGroup.Name)]
 public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<DemoModelFixture>, IAsyncLifetime
 {
-    private readonly ModelRuntime _runtime = new(
-        new NativeBackend(NullLogger<NativeBackend>.Instance),
-        Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
-        TimeProvider.System,
-        NullLogger<ModelRuntime>.Instance);
+    private readonly ModelRuntime _runtime = TestRuntime.Create();
 
     [Fact]
     public async Task Loading_the_generated_model_reports_the_parameters_our_reader_counts()

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Workbench.Core.DemoModel;
 using Workbench.Core.Protocol;
-using Workbench.Worker.Hosting;
 using Workbench.Worker.Runtime;
 
 namespace Workbench.Worker.Tests.Runtime;
@@ -14,11 +11,7 @@ public sealed class SharedRuntimeTests(DemoModelFixture demo) : IClassFixture<De
 {
     private const int Streams = 4;
 
-    private readonly ModelRuntime _runtime = new(
-        new NativeBackend(NullLogger<NativeBackend>.Instance),
-        Options.Create(new WorkerOptions { HubUrl = "http://127.0.0.1/hubs/worker" }),
-        TimeProvider.System,
-        NullLogger<ModelRuntime>.Instance);
+    private readonly ModelRuntime _runtime = TestRuntime.Create();
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("workbench-shared-runtime-");
 
