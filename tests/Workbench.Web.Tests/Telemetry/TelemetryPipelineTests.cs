@@ -10,6 +10,7 @@ namespace Workbench.Web.Tests.Telemetry;
 /// Telemetry end to end: the real worker child process samples at 4 Hz (set through the web host's configuration)
 /// and its samples reach the store, and a store subscriber, through the real hub on Kestrel.
 /// </summary>
+[Collection(AloneTestGroup.Name)]
 public sealed class TelemetryPipelineTests : IAsyncLifetime
 {
     private const int IntervalMs = 250;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Workbench.Web.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workbench.Web.Tests.Api.Compat;
@@ -13,7 +14,7 @@ namespace Workbench.Web.Tests.Api.Compat;
 /// their allocations would otherwise count as the host's.
 /// </para>
 /// </summary>
-[Collection(SoakTestGroup.Name)]
+[Collection(AloneTestGroup.Name)]
 public sealed class SoakTests(CompatApiServer server, ITestOutputHelper output) : IClassFixture<CompatApiServer>
 {
     [Fact]
@@ -94,11 +95,4 @@ public sealed class SoakTests(CompatApiServer server, ITestOutputHelper output) 
 
         return GC.GetTotalMemory(forceFullCollection: true);
     }
-}
-
-/// <summary>The soak runs with no other test beside it.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SoakTestGroup
-{
-    public const string Name = "Soak";
 }
