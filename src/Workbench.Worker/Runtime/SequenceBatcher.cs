@@ -116,8 +116,8 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
                     _waiting.Enqueue(job);
                 }
 
-                Admit();
                 RetireCancelled();
+                Admit();
                 if (FillBatch() > 0)
                 {
                     // Not cancellable mid-step: a decode takes milliseconds and leaves the context consistent.
@@ -283,7 +283,8 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         job.Finish(completion);
     }
 
-    // Between steps nothing of a sequence is queued in llama.cpp, so a cancelled answer can end at once.
+    // Between steps nothing of a sequence is queued in llama.cpp, so a cancelled answer can end at once; one still
+    // waiting for a slot ends too, instead of when a slot frees (the others keep their places in the queue).
     private void RetireCancelled()
     {
         for (var i = _active.Count - 1; i >= 0; i--)
@@ -291,6 +292,19 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             if (_active[i].Cancellation.IsCancellationRequested)
             {
                 Retire(i, Cancelled(_active[i]));
+            }
+        }
+
+        for (var waiting = _waiting.Count; waiting > 0; waiting--)
+        {
+            var job = _waiting.Dequeue();
+            if (job.Cancellation.IsCancellationRequested)
+            {
+                job.Finish(Cancelled(job));
+            }
+            else
+            {
+                _waiting.Enqueue(job);
             }
         }
 

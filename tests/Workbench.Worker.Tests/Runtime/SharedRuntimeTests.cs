@@ -78,6 +78,42 @@ public sealed class SharedRuntimeTests(DemoModelFixture demo) : IClassFixture<De
     }
 
     [Fact]
+    public async Task A_request_cancelled_while_waiting_for_a_slot_ends_at_once_and_the_running_answer_goes_on()
+    {
+        // A window the tiny model takes seconds to fill, so the running answer cannot end on its own first.
+        await LoadAsync(demo.ModelPath, sequences: 1, context: 16384);
+        using var stopRunning = new CancellationTokenSource();
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = Task.Run(async () =>
+        {
+            await foreach (var chunk in _runtime.GenerateAsync(Request("Talk on", seed: 1, maxTokens: 16000), stopRunning.Token))
+            {
+                streaming.TrySetResult();
+                if (chunk.Completion is { } completion)
+                {
+                    return completion;
+                }
+            }
+
+            throw new InvalidOperationException("The stream ended without a completion.");
+        });
+        await streaming.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using var cancelWaiting = new CancellationTokenSource();
+        var waiting = Task.Run(() => TimedAsync(Request("Me next", seed: 1, maxTokens: 10), 0, null, cancelWaiting.Token));
+        await Task.Delay(50);
+        await cancelWaiting.CancelAsync();
+        var cancelled = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        var runningWhenCancelled = !running.IsCompleted;
+        await stopRunning.CancelAsync();
+
+        Assert.Equal(GenerationOutcome.Cancelled, cancelled.Completion.Outcome);
+        Assert.Equal(0, cancelled.Completion.GeneratedTokens);
+        Assert.True(runningWhenCancelled, "the waiting request ended only once the running answer had");
+        Assert.Equal(GenerationOutcome.Cancelled, (await running.WaitAsync(TimeSpan.FromSeconds(30))).Outcome);
+    }
+
+    [Fact]
     public async Task Two_models_stay_resident_and_both_answer_without_a_reload()
     {
         var second = Path.Combine(_directory.FullName, "second.gguf");
