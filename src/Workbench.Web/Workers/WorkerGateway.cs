@@ -552,6 +552,10 @@ public sealed partial class WorkerGateway(
         {
             // The reader is gone; the rest of the answer has nowhere to go.
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The worker's connection ended mid-answer (killed, crashed, network): FailPendingOf tells the reader.
+        }
     }
 
     /// <summary>Ends every generation a lost worker was serving with a failure the user can read.</summary>

@@ -60,6 +60,8 @@ public sealed class ChatThroughRealWorkerTests : IAsyncLifetime
         var saved = (await scope.ServiceProvider.GetRequiredService<ConversationStore>().GetAsync(ConversationCaller.LocalOwner, session.ConversationId!.Value))!.Messages[1];
         Assert.Equal(failed.Text, saved.Content);
         Assert.True(saved.Incomplete, "the saved answer is marked incomplete");
+        // An expected fault: the dashboard says so in warnings, never with an error and a stack trace.
+        Assert.Empty(_server.LoggedErrors);
 
         await WaitForWorkerAsync(except: firstWorker);
         Assert.Contains("exit code 137", supervisor.Status.LastExit, StringComparison.Ordinal);

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Workbench.Web.Tests.TestSupport;
 
@@ -30,6 +32,7 @@ public sealed class RealWorkerServer : IAsyncDisposable
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
             b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("urls", "http://127.0.0.1:0");
+            b.ConfigureLogging(logging => logging.AddFakeLogging());
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
@@ -44,6 +47,10 @@ public sealed class RealWorkerServer : IAsyncDisposable
 
     /// <summary>The server's data folder.</summary>
     public string DataDirectory => _data.FullName;
+
+    /// <summary>What the host logged at Error or above so far, as "category: message" lines.</summary>
+    public IReadOnlyList<string> LoggedErrors =>
+        [.. Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Category}: {r.Message} {r.Exception?.GetType().Name}")];
 
     /// <summary>A client for the server's HTTP endpoints.</summary>
     public HttpClient CreateClient() => _factory.CreateClient();
