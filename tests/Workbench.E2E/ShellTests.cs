@@ -20,7 +20,7 @@ public sealed class ShellTests(BrowserFixture browser)
 
         await page.WaitForURLAsync(browser.Server.BaseUrl + path);
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync(link);
-        await BrowserFixture.CaptureAsync(page, link.ToLowerInvariant());
+        await BrowserFixture.CaptureAsync(page, path.TrimStart('/'));
     }
 
     [Fact]
