@@ -9,7 +9,12 @@ namespace Workbench.Core.Protocol;
 /// <param name="Text">Generated text since the previous chunk.</param>
 /// <param name="TokenCount">Tokens this chunk's text came from.</param>
 /// <param name="Completion">Set on the final chunk only.</param>
-public sealed record GenerationChunk(string Text, int TokenCount, GenerationCompletion? Completion = null)
+/// <param name="Logprobs">Each of this chunk's tokens with its log-probability, when the request asked for them.</param>
+public sealed record GenerationChunk(
+    string Text,
+    int TokenCount,
+    GenerationCompletion? Completion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TokenLogprob>? Logprobs = null)
 {
     /// <summary>A final chunk.</summary>
     public static GenerationChunk Final(GenerationCompletion completion) => new(string.Empty, 0, completion);

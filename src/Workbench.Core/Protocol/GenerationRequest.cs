@@ -46,17 +46,27 @@ public sealed record SamplingSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Grammar { get; init; }
 
+    /// <summary>
+    /// Log-probabilities to return with each generated token: null for none, else how many of the most likely
+    /// alternatives to list beside the chosen token (0 to <see cref="MaxLogprobAlternatives"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Logprobs { get; init; }
+
+    /// <summary>The most alternatives <see cref="Logprobs"/> may ask for, as in OpenAI's API.</summary>
+    public const int MaxLogprobAlternatives = 20;
+
     /// <summary>Value equality, the stop sequences compared item by item (a record would compare the list's reference).</summary>
     public bool Equals(SamplingSettings? other) =>
         other is not null
         && Temperature.Equals(other.Temperature) && TopP.Equals(other.TopP) && TopK == other.TopK && MinP.Equals(other.MinP)
         && RepeatPenalty.Equals(other.RepeatPenalty) && MaxTokens == other.MaxTokens && Seed == other.Seed
-        && IgnoreEndOfSequence == other.IgnoreEndOfSequence && Grammar == other.Grammar
+        && IgnoreEndOfSequence == other.IgnoreEndOfSequence && Grammar == other.Grammar && Logprobs == other.Logprobs
         && (StopSequences ?? []).SequenceEqual(other.StopSequences ?? [], StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override int GetHashCode() =>
-        HashCode.Combine(Temperature, TopP, TopK, MinP, RepeatPenalty, MaxTokens, Seed, HashCode.Combine(IgnoreEndOfSequence, Grammar, StopSequences?.Count ?? 0));
+        HashCode.Combine(Temperature, TopP, TopK, MinP, RepeatPenalty, MaxTokens, Seed, HashCode.Combine(IgnoreEndOfSequence, Grammar, StopSequences?.Count ?? 0, Logprobs));
 }
 
 /// <summary>Asks the worker to answer a conversation with the loaded model.</summary>

@@ -394,13 +394,18 @@ public sealed partial class ModelRuntime(
 
         var text = new StringBuilder();
         var tokens = 0;
+        List<TokenLogprob>? logprobs = null;
         while (reader.TryPeek(out var next) && next.Completion is null && reader.TryRead(out next))
         {
             text.Append(next.Text);
             tokens += next.TokenCount;
+            if (next.Logprobs is { } more)
+            {
+                (logprobs ??= []).AddRange(more);
+            }
         }
 
-        return new GenerationChunk(text.ToString(), tokens);
+        return new GenerationChunk(text.ToString(), tokens, Logprobs: logprobs);
     }
 
     private ResidentModel? Find(string modelPath)

@@ -30,6 +30,7 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
     private int _queuedCount;
     private volatile bool _closed;
     private TaskCompletionSource _idle = NewIdleSignal(completed: true);
+    private float[] _logprobScratch = [];
 
     public SequenceBatcher(LLamaWeights weights, LLamaContext context, int slots, int contextPerSequence, TimeProvider time, ILogger logger)
     {
@@ -355,7 +356,8 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
             job.Generated++;
             job.Decoder!.Add(token);
             var text = job.Decoder.Read();
-            job.Chunks.Writer.TryWrite(new GenerationChunk(text, 1));
+            var logprobs = job.Request.Sampling.Logprobs is { } alternatives ? new[] { LogprobOf(logits, token, alternatives) } : null;
+            job.Chunks.Writer.TryWrite(new GenerationChunk(text, 1, Logprobs: logprobs));
             job.StopScanner.Push(text);
             if (job.StopScanner.Stopped)
             {
@@ -374,6 +376,41 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         }
 
         UpdateCounts();
+    }
+
+    // From the logits the token was sampled from (samplers work on a copy, so these are the model's own).
+    private TokenLogprob LogprobOf(int logitsIndex, LLamaToken token, int alternatives)
+    {
+        var logits = _context.NativeHandle.GetLogitsIth(logitsIndex);
+        if (_logprobScratch.Length < logits.Length)
+        {
+            _logprobScratch = new float[logits.Length];
+        }
+
+        var count = Math.Clamp(alternatives, 0, SamplingSettings.MaxLogprobAlternatives);
+        var (chosen, top) = TokenLogprobs.Compute(logits, (int)token, count, _logprobScratch);
+        var bytes = PieceOf(token);
+        return new TokenLogprob(Encoding.UTF8.GetString(bytes), chosen, bytes, [.. top.Select(Alternative)]);
+    }
+
+    private TokenAlternative Alternative((int Token, double Logprob) likely)
+    {
+        var bytes = PieceOf((LLamaToken)likely.Token);
+        return new TokenAlternative(Encoding.UTF8.GetString(bytes), likely.Logprob, bytes);
+    }
+
+    private byte[] PieceOf(LLamaToken token)
+    {
+        Span<byte> buffer = stackalloc byte[128];
+        var length = (int)_weights.NativeHandle.TokenToSpan(token, buffer);
+        if (length <= buffer.Length)
+        {
+            return buffer[..length].ToArray();
+        }
+
+        var whole = new byte[length];
+        _weights.NativeHandle.TokenToSpan(token, whole);
+        return whole;
     }
 
     private void FailActive(string reason)

@@ -21,6 +21,19 @@ public sealed class ChunkCoalescingTests
     }
 
     [Fact]
+    public void Merged_chunks_keep_every_tokens_logprob_in_order()
+    {
+        var channel = Channel.CreateUnbounded<GenerationChunk>();
+        TokenLogprob Token(string text) => new(text, -0.5, System.Text.Encoding.UTF8.GetBytes(text), []);
+        channel.Writer.TryWrite(new GenerationChunk("a", 1, Logprobs: [Token("a")]));
+        channel.Writer.TryWrite(new GenerationChunk("b", 1, Logprobs: [Token("b")]));
+
+        var merged = ModelRuntime.Coalesce(channel.Reader);
+
+        Assert.Equal(["a", "b"], merged!.Logprobs!.Select(t => t.Token));
+    }
+
+    [Fact]
     public void The_final_chunk_is_never_merged_into_text()
     {
         var channel = Channel.CreateUnbounded<GenerationChunk>();

@@ -111,6 +111,40 @@ public sealed class ModelRuntimeTests(DemoModelFixture demo) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task Logprobs_come_with_each_token_and_a_greedy_answer_takes_the_most_likely_one()
+    {
+        await LoadAsync();
+        var request = new GenerationRequest(
+            Guid.NewGuid(), [new ChatTurn("user", "Hello there")], new SamplingSettings { MaxTokens = 12, Temperature = 0, Logprobs = 3, IgnoreEndOfSequence = true });
+
+        var chunks = await CollectAsync(request);
+
+        var tokens = chunks.Where(c => c.Completion is null).SelectMany(c => c.Logprobs!).ToList();
+        Assert.Equal(12, tokens.Count);
+        Assert.All(tokens, t =>
+        {
+            Assert.Equal(3, t.Top.Count);
+            Assert.True(t.Logprob <= 0, $"logprob {t.Logprob}");
+            Assert.Equal(t.Top[0].Token, t.Token);
+            Assert.Equal(t.Top[0].Logprob, t.Logprob);
+            Assert.True(t.Top[0].Logprob >= t.Top[1].Logprob && t.Top[1].Logprob >= t.Top[2].Logprob);
+        });
+        // The tokens' bytes are the answer, byte for byte.
+        var text = string.Concat(chunks.Select(c => c.Text));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(text), tokens.SelectMany(t => t.Bytes));
+    }
+
+    [Fact]
+    public async Task Without_logprobs_asked_none_are_sent()
+    {
+        await LoadAsync();
+
+        var chunks = await CollectAsync(Request(maxTokens: 4));
+
+        Assert.All(chunks, c => Assert.Null(c.Logprobs));
+    }
+
+    [Fact]
     public async Task Cancelling_ends_the_stream_with_a_cancelled_completion()
     {
         // A long window, so the answer cannot run to its end before the cancel lands, however fast the machine:

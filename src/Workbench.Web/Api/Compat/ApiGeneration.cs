@@ -30,6 +30,8 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
         var scanner = new StopSequenceScanner(stopSequences);
         var delivered = 0;
         var recorded = false;
+        // Log-probabilities travel with the text they belong to, so they wait while the scanner holds text back.
+        List<TokenLogprob>? logprobs = null;
         GenerationCompletion? completion = null;
         try
         {
@@ -48,6 +50,11 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
                 }
 
                 delivered += chunk.TokenCount;
+                if (chunk.Logprobs is { } more)
+                {
+                    (logprobs ??= []).AddRange(more);
+                }
+
                 var text = scanner.Push(chunk.Text);
                 if (scanner.Stopped)
                 {
@@ -56,14 +63,15 @@ public sealed class ApiGeneration(WorkerGateway gateway, CompatModelResolver mod
 
                 if (text.Length > 0)
                 {
-                    yield return new ApiGenerationUpdate(text);
+                    yield return new ApiGenerationUpdate(text, Logprobs: logprobs);
+                    logprobs = null;
                 }
             }
 
             var rest = scanner.Flush();
-            if (rest.Length > 0)
+            if (rest.Length > 0 || logprobs is not null)
             {
-                yield return new ApiGenerationUpdate(rest);
+                yield return new ApiGenerationUpdate(rest, Logprobs: logprobs);
             }
 
             completion ??= GenerationCompletion.Failure("The worker stopped answering.");

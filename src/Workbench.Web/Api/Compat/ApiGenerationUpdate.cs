@@ -48,4 +48,5 @@ public sealed record ApiGenerationResult(ApiFinishReason Finish, int PromptToken
 /// <summary>A piece of an API answer: text, or (last) the result.</summary>
 /// <param name="Text">Text to send since the previous update.</param>
 /// <param name="Result">Set on the last update only.</param>
-public sealed record ApiGenerationUpdate(string Text, ApiGenerationResult? Result = null);
+/// <param name="Logprobs">The tokens generated since the previous update with their log-probabilities, when asked for.</param>
+public sealed record ApiGenerationUpdate(string Text, ApiGenerationResult? Result = null, IReadOnlyList<TokenLogprob>? Logprobs = null);

@@ -1,4 +1,5 @@
 using System.Text;
+using Workbench.Core.Protocol;
 
 namespace Workbench.Web.Api.Compat;
 
@@ -7,17 +8,25 @@ namespace Workbench.Web.Api.Compat;
 /// <param name="Result">How it ended; every answer stream ends with one.</param>
 internal sealed record WholeAnswer(string Text, ApiGenerationResult Result)
 {
+    /// <summary>Each generated token with its log-probability, when the request asked for them.</summary>
+    public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
+
     /// <summary>Reads <paramref name="updates"/> to the end; <paramref name="prefix"/> (an echoed prompt) comes first.</summary>
     public static async Task<WholeAnswer> ReadAsync(IAsyncEnumerable<ApiGenerationUpdate> updates, string prefix = "")
     {
         var text = new StringBuilder(prefix);
         ApiGenerationResult? result = null;
+        List<TokenLogprob>? logprobs = null;
         await foreach (var update in updates)
         {
             text.Append(update.Text);
             result = update.Result ?? result;
+            if (update.Logprobs is { } more)
+            {
+                (logprobs ??= []).AddRange(more);
+            }
         }
 
-        return new WholeAnswer(text.ToString(), result!);
+        return new WholeAnswer(text.ToString(), result!) { Logprobs = logprobs };
     }
 }

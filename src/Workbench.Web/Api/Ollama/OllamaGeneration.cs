@@ -39,9 +39,11 @@ internal static class OllamaGeneration
             }
 
             var turns = Turns(body.Messages);
-            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
-            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
-            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
+            var sampling = Sampling(body.Options, settings) with
+            {
+                Grammar = ApiResponseFormat.FromOllama(body.Format),
+                Logprobs = ApiLogprobs.FromSwitch(body.Logprobs, body.TopLogprobs),
+            };
             var window = ContextSize(body.Options);
             var model = await models.EnsureLoadedAsync(body.Model, window, http.RequestAborted);
             models.SetKeepAlive(model, keepAlive);
@@ -50,9 +52,11 @@ internal static class OllamaGeneration
             var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted, window);
             return await RespondAsync(
                 http, updates, body.Stream != false, "messages", OllamaJsonContext.Default.OllamaChatChunk,
-                (text, result) => result is null
-                    ? new OllamaChatChunk(model, Now(time), new OllamaAnswerMessage("assistant", text), false)
-                    : OllamaDone.From(result).Chat(model, Now(time), text));
+                (text, result, logprobs) =>
+                {
+                    var line = result is null ? new OllamaChatChunk(model, Now(time), new OllamaAnswerMessage("assistant", text), false) : OllamaDone.From(result).Chat(model, Now(time), text);
+                    return line with { Logprobs = OllamaLogprob.From(logprobs) };
+                });
         }
         catch (ApiRequestException refusal)
         {
@@ -76,9 +80,11 @@ internal static class OllamaGeneration
                 throw ApiRequestException.Invalid("images", "Images are not supported: the worker runs text models.");
             }
 
-            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
-            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
-            var sampling = Sampling(body.Options, settings) with { Grammar = ApiResponseFormat.FromOllama(body.Format) };
+            var sampling = Sampling(body.Options, settings) with
+            {
+                Grammar = ApiResponseFormat.FromOllama(body.Format),
+                Logprobs = ApiLogprobs.FromSwitch(body.Logprobs, body.TopLogprobs),
+            };
             var keepAlive = OllamaKeepAlive.Parse(body.KeepAlive);
             if (string.IsNullOrEmpty(body.Prompt))
             {
@@ -102,9 +108,11 @@ internal static class OllamaGeneration
             var updates = generation.RunAsync(call, request, body.Options?.Stop ?? [], http.RequestAborted, window);
             return await RespondAsync(
                 http, updates, body.Stream != false, "prompt", OllamaJsonContext.Default.OllamaGenerateChunk,
-                (text, result) => result is null
-                    ? new OllamaGenerateChunk(model, Now(time), text, false)
-                    : OllamaDone.From(result).Generate(model, Now(time), text));
+                (text, result, logprobs) =>
+                {
+                    var line = result is null ? new OllamaGenerateChunk(model, Now(time), text, false) : OllamaDone.From(result).Generate(model, Now(time), text);
+                    return line with { Logprobs = OllamaLogprob.From(logprobs) };
+                });
         }
         catch (ApiRequestException refusal)
         {
@@ -173,9 +181,17 @@ internal static class OllamaGeneration
             .ToSettings(settings.MaxTokensLimit);
     }
 
-    /// <summary>Streams each update as a JSON line, or collects them into one object when streaming is off.</summary>
+    /// <summary>
+    /// Streams each update as a JSON line, or collects them into one object when streaming is off. <paramref name="shape"/>
+    /// makes a line of text (with its tokens' log-probabilities, when asked for) or, given the result, the last one.
+    /// </summary>
     private static async Task<IResult> RespondAsync<T>(
-        HttpContext http, IAsyncEnumerable<ApiGenerationUpdate> generated, bool stream, string promptField, JsonTypeInfo<T> type, Func<string, ApiGenerationResult?, T> shape)
+        HttpContext http,
+        IAsyncEnumerable<ApiGenerationUpdate> generated,
+        bool stream,
+        string promptField,
+        JsonTypeInfo<T> type,
+        Func<string, ApiGenerationResult?, IReadOnlyList<TokenLogprob>?, T> shape)
     {
         await using var started = await ApiAnswer.StartAsync(generated);
         if (started.FailedAtOnce is { } failed)
@@ -186,13 +202,14 @@ internal static class OllamaGeneration
         var updates = started.ReadAllAsync();
         if (!stream)
         {
-            var (text, result) = await WholeAnswer.ReadAsync(updates);
+            var whole = await WholeAnswer.ReadAsync(updates);
+            var (text, result) = whole;
 
             return result!.Finish switch
             {
                 ApiFinishReason.Failed => OllamaEndpoints.Error(result.ToRefusal(promptField)),
                 ApiFinishReason.Cancelled => Results.Empty,
-                _ => TypedResults.Json(shape(text, result), type),
+                _ => TypedResults.Json(shape(text, result, whole.Logprobs), type),
             };
         }
 
@@ -201,7 +218,7 @@ internal static class OllamaGeneration
         {
             if (update.Result is not { } result)
             {
-                await lines.WriteAsync(shape(update.Text, null), type);
+                await lines.WriteAsync(shape(update.Text, null, update.Logprobs), type);
             }
             else if (result.Finish == ApiFinishReason.Failed)
             {
@@ -209,7 +226,7 @@ internal static class OllamaGeneration
             }
             else if (result.Finish != ApiFinishReason.Cancelled)
             {
-                await lines.WriteAsync(shape(string.Empty, result), type);
+                await lines.WriteAsync(shape(string.Empty, result, null), type);
             }
         }
 

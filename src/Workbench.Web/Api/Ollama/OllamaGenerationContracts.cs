@@ -23,10 +23,10 @@ public sealed class OllamaChatRequest
     /// <summary>"json" or a JSON Schema: enforced with a grammar.</summary>
     public JsonElement? Format { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>true: each generated token comes with its log-probability.</summary>
     public JsonElement? Logprobs { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>How many of the most likely tokens to list at each position (0–20); needs <see cref="Logprobs"/>.</summary>
     public JsonElement? TopLogprobs { get; init; }
 }
 
@@ -57,10 +57,10 @@ public sealed class OllamaGenerateRequest
     /// <summary>Text after the insertion point (fill-in-the-middle).</summary>
     public string? Suffix { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>true: each generated token comes with its log-probability.</summary>
     public JsonElement? Logprobs { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>How many of the most likely tokens to list at each position (0–20); needs <see cref="Logprobs"/>.</summary>
     public JsonElement? TopLogprobs { get; init; }
 }
 
@@ -110,7 +110,11 @@ public sealed record OllamaChatChunk(
     int? PromptEvalCount = null,
     long? PromptEvalDuration = null,
     int? EvalCount = null,
-    long? EvalDuration = null);
+    long? EvalDuration = null)
+{
+    /// <summary>The tokens of this line with their log-probabilities (on a whole answer, all of them), when asked for.</summary>
+    public IReadOnlyList<OllamaLogprob>? Logprobs { get; init; }
+}
 
 /// <summary>The assistant's message in a chat answer.</summary>
 public sealed record OllamaAnswerMessage(string Role, string Content);
@@ -127,7 +131,11 @@ public sealed record OllamaGenerateChunk(
     int? PromptEvalCount = null,
     long? PromptEvalDuration = null,
     int? EvalCount = null,
-    long? EvalDuration = null);
+    long? EvalDuration = null)
+{
+    /// <summary>The tokens of this line with their log-probabilities (on a whole answer, all of them), when asked for.</summary>
+    public IReadOnlyList<OllamaLogprob>? Logprobs { get; init; }
+}
 
 /// <summary>Body of <c>POST /api/embed</c>.</summary>
 public sealed class OllamaEmbedRequest

@@ -46,10 +46,10 @@ public sealed class ChatCompletionRequest
     /// <summary><c>text</c>, <c>json_object</c> or <c>json_schema</c>: enforced with a grammar.</summary>
     public JsonElement? ResponseFormat { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>true: each generated token comes with its log-probability.</summary>
     public JsonElement? Logprobs { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>How many of the most likely tokens to list at each position (0–20); needs <see cref="Logprobs"/>.</summary>
     public JsonElement? TopLogprobs { get; init; }
 }
 
@@ -82,7 +82,7 @@ public sealed record ChatCompletion(
 public sealed record ChatCompletionChoice(
     int Index,
     AssistantMessage Message,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Logprobs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChatLogprobs? Logprobs,
     string FinishReason);
 
 /// <summary>The answer's message.</summary>
@@ -101,7 +101,7 @@ public sealed record ChatCompletionChunk(
 public sealed record ChatCompletionChunkChoice(
     int Index,
     ChatCompletionDelta Delta,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Logprobs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChatLogprobs? Logprobs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason);
 
 /// <summary>What a chunk adds to the message.</summary>

@@ -26,13 +26,11 @@ internal static class OpenAiChatCompletions
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
             OpenAiRequestChecks.NoTools(body.Tools);
-            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
-            ApiUnsupportedFields.NoLogprobs("top_logprobs", body.TopLogprobs);
+            var logprobs = ApiLogprobs.FromSwitch(body.Logprobs, body.TopLogprobs);
             var sampling = new ApiSampling(
                 body.Temperature, body.TopP, body.TopK, body.MinP, body.RepetitionPenalty,
-                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit)
-                with
-            { Grammar = ApiResponseFormat.FromOpenAi(body.ResponseFormat) };
+                body.MaxCompletionTokens ?? body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi).ToSettings(settings.MaxTokensLimit);
+            sampling = sampling with { Grammar = ApiResponseFormat.FromOpenAi(body.ResponseFormat), Logprobs = logprobs };
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
@@ -56,7 +54,8 @@ internal static class OpenAiChatCompletions
 
     private static async Task<IResult> WholeAsync(Answer answer, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var (text, result) = await WholeAnswer.ReadAsync(updates);
+        var whole = await WholeAnswer.ReadAsync(updates);
+        var (text, result) = whole;
 
         return result!.Finish switch
         {
@@ -65,7 +64,7 @@ internal static class OpenAiChatCompletions
             _ => TypedResults.Json(
                 new ChatCompletion(
                     answer.Id, "chat.completion", answer.Created, answer.Model,
-                    [new ChatCompletionChoice(0, new AssistantMessage("assistant", text), null, OpenAiRequestChecks.FinishReason(result.Finish))],
+                    [new ChatCompletionChoice(0, new AssistantMessage("assistant", text), ChatLogprobs.From(whole.Logprobs), OpenAiRequestChecks.FinishReason(result.Finish))],
                     CompletionUsage.Of(result.PromptTokens, result.CompletionTokens)),
                 OpenAiJsonContext.Default.ChatCompletion),
         };
@@ -80,7 +79,7 @@ internal static class OpenAiChatCompletions
         {
             if (update.Result is not { } result)
             {
-                await events.WriteAsync(answer.Chunk(new ChatCompletionDelta(null, update.Text), null), type);
+                await events.WriteAsync(answer.Chunk(new ChatCompletionDelta(null, update.Text), null, ChatLogprobs.From(update.Logprobs)), type);
                 continue;
             }
 
@@ -108,7 +107,7 @@ internal static class OpenAiChatCompletions
 
     private sealed record Answer(string Id, long Created, string Model)
     {
-        public ChatCompletionChunk Chunk(ChatCompletionDelta delta, string? finishReason) =>
-            new(Id, "chat.completion.chunk", Created, Model, [new ChatCompletionChunkChoice(0, delta, null, finishReason)]);
+        public ChatCompletionChunk Chunk(ChatCompletionDelta delta, string? finishReason, ChatLogprobs? logprobs = null) =>
+            new(Id, "chat.completion.chunk", Created, Model, [new ChatCompletionChunkChoice(0, delta, logprobs, finishReason)]);
     }
 }

@@ -34,9 +34,15 @@ internal static class OpenAiTextCompletions
             };
             var stop = OpenAiRequestChecks.StopSequences(body.Stop);
             OpenAiRequestChecks.SingleChoice(body.N);
-            ApiUnsupportedFields.NoLogprobs("logprobs", body.Logprobs);
+            var logprobs = ApiLogprobs.FromCount(body.Logprobs);
+            if (logprobs is not null && body.Echo == true)
+            {
+                throw ApiRequestException.Invalid("echo", "echo with logprobs is not supported: Workbench gives log-probabilities for generated tokens only, not for the prompt's.");
+            }
+
             var sampling = new ApiSampling(body.Temperature, body.TopP, null, null, null, body.MaxTokens, body.Seed, ApiSamplingNames.OpenAi)
                 .ToSettings(settings.MaxTokensLimit);
+            sampling = sampling with { Logprobs = logprobs };
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), [new ChatTurn("user", prompt)], sampling)
@@ -66,7 +72,9 @@ internal static class OpenAiTextCompletions
 
     private static async Task<IResult> WholeAsync(string id, long created, string model, string echoed, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var (text, result) = await WholeAnswer.ReadAsync(updates, echoed);
+        var whole = await WholeAnswer.ReadAsync(updates, echoed);
+        var (text, result) = whole;
+        var offset = echoed.Length;
 
         return result!.Finish switch
         {
@@ -75,7 +83,7 @@ internal static class OpenAiTextCompletions
             _ => TypedResults.Json(
                 new TextCompletion(
                     id, "text_completion", created, model,
-                    [new TextCompletionChoice(text, 0, null, OpenAiRequestChecks.FinishReason(result.Finish))],
+                    [new TextCompletionChoice(text, 0, TextLogprobs.From(whole.Logprobs, ref offset), OpenAiRequestChecks.FinishReason(result.Finish))],
                     CompletionUsage.Of(result.PromptTokens, result.CompletionTokens)),
                 OpenAiJsonContext.Default.TextCompletion),
         };
@@ -91,11 +99,13 @@ internal static class OpenAiTextCompletions
             await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(echoed, 0, null, null)]), type);
         }
 
+        var offset = echoed.Length;
         await foreach (var update in updates)
         {
             if (update.Result is not { } result)
             {
-                await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(update.Text, 0, null, null)]), type);
+                var logprobs = TextLogprobs.From(update.Logprobs, ref offset);
+                await events.WriteAsync(new TextCompletion(id, "text_completion", created, model, [new TextCompletionChoice(update.Text, 0, logprobs, null)]), type);
                 continue;
             }
 

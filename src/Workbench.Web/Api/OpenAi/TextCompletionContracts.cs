@@ -28,7 +28,7 @@ public sealed class TextCompletionRequest
 
     public int? N { get; init; }
 
-    /// <summary>Read only to refuse it: log-probabilities are not returned.</summary>
+    /// <summary>How many of the most likely tokens to list beside each generated one (0–5): asks for log-probabilities.</summary>
     public JsonElement? Logprobs { get; init; }
 
     /// <summary>Text after the insertion point: fill-in-the-middle with the model's FIM tokens.</summary>
@@ -51,5 +51,5 @@ public sealed record TextCompletion(
 public sealed record TextCompletionChoice(
     string Text,
     int Index,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Logprobs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] TextLogprobs? Logprobs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason);

@@ -115,6 +115,25 @@ public sealed class OpenAiSdkTests(CompatApiServer server)
     }
 
     [Fact]
+    public async Task Log_probabilities_reach_the_sdk_for_each_token_with_its_alternatives()
+    {
+        var chat = server.OpenAi().GetChatClient(CompatApiServer.Alpha);
+
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            Hello, new ChatCompletionOptions { MaxOutputTokenCount = 6, Seed = 3, IncludeLogProbabilities = true, TopLogProbabilityCount = 3 });
+
+        var tokens = completion.ContentTokenLogProbabilities;
+        Assert.Equal(6, tokens.Count);
+        Assert.All(tokens, t =>
+        {
+            Assert.True(t.LogProbability <= 0, $"{t.Token}: {t.LogProbability}");
+            Assert.Equal(3, t.TopLogProbabilities.Count);
+            Assert.Equal(t.Token, System.Text.Encoding.UTF8.GetString(t.Utf8Bytes!.Value.Span));
+        });
+        Assert.Equal(completion.Content[0].Text, string.Concat(tokens.Select(t => t.Token)));
+    }
+
+    [Fact]
     public async Task Each_request_is_logged_with_its_client_model_and_tokens()
     {
         var chat = server.OpenAi().GetChatClient(CompatApiServer.Alpha);

@@ -77,11 +77,14 @@ public sealed class StructuredOutputTests(CompatApiServer server)
     [InlineData("/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"yaml"}}""", "response_format.type")]
     [InlineData("/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"format":{"type":"string","pattern":"a+"}}""", "format.pattern")]
     [InlineData("/api/generate", """{"model":"alpha","prompt":"hi","format":"yaml"}""", "format")]
-    [InlineData("/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"logprobs":true}""", "logprobs")]
+    [InlineData("/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"logprobs":"yes"}""", "logprobs")]
     [InlineData("/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"top_logprobs":3}""", "top_logprobs")]
-    [InlineData("/v1/completions", """{"model":"alpha","prompt":"hi","logprobs":2}""", "logprobs")]
-    [InlineData("/api/generate", """{"model":"alpha","prompt":"hi","logprobs":true}""", "logprobs")]
-    public async Task An_unsupported_format_or_logprobs_is_refused_naming_the_field(string path, string body, string field)
+    [InlineData("/v1/chat/completions", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":21}""", "top_logprobs")]
+    [InlineData("/v1/completions", """{"model":"alpha","prompt":"hi","logprobs":6}""", "logprobs")]
+    [InlineData("/v1/completions", """{"model":"alpha","prompt":"hi","logprobs":1,"echo":true}""", "echo")]
+    [InlineData("/api/generate", """{"model":"alpha","prompt":"hi","logprobs":true,"top_logprobs":-1}""", "top_logprobs")]
+    [InlineData("/api/chat", """{"model":"alpha","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}""", "top_logprobs")]
+    public async Task An_unsupported_format_or_bad_logprobs_is_refused_naming_the_field(string path, string body, string field)
     {
         using var http = server.Http(server.Key);
 

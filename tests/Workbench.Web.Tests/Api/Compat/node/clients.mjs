@@ -66,9 +66,49 @@ check('openai: json_object answer parses, streamed with usage', async () => {
   assert(usage && usage.completion_tokens > 0, 'no usage');
 });
 
-check('openai: logprobs is refused naming the field', async () => {
-  const error = await rejects(openai.chat.completions.create({ model: 'alpha', messages: [{ role: 'user', content: 'hi' }], logprobs: true }));
-  assert(error.status === 400 && error.param === 'logprobs', `${error.status} ${error.param}`);
+const checkLogprobs = (tokens, count, alternatives, text) => {
+  assert(Array.isArray(tokens) && tokens.length === count, `${tokens?.length} logprobs for ${count} tokens`);
+  for (const token of tokens) {
+    assert(typeof token.token === 'string' && token.logprob <= 0, JSON.stringify(token));
+    assert(token.top_logprobs.length === alternatives, `${token.top_logprobs.length} alternatives`);
+    assert(token.top_logprobs.every((t, i, all) => i === 0 || all[i - 1].logprob >= t.logprob), 'alternatives out of order');
+  }
+  if (text !== undefined) {
+    assert(Buffer.from(tokens.flatMap((t) => t.bytes)).toString('utf8') === text, 'the tokens\' bytes are not the text');
+  }
+};
+
+check('openai: logprobs come with each token, whole and streamed', async () => {
+  const request = { model: 'alpha', max_tokens: 8, seed: 4, messages: [{ role: 'user', content: 'hi' }], logprobs: true, top_logprobs: 2 };
+  const whole = await openai.chat.completions.create(request);
+  checkLogprobs(whole.choices[0].logprobs.content, whole.usage.completion_tokens, 2, whole.choices[0].message.content);
+  const stream = await openai.chat.completions.create({ ...request, stream: true });
+  const streamed = [];
+  for await (const chunk of stream) {
+    streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
+  }
+  assert(JSON.stringify(streamed) === JSON.stringify(whole.choices[0].logprobs.content), 'streamed logprobs differ from the whole answer\'s');
+});
+
+check('openai: legacy completions list logprobs with text offsets', async () => {
+  const completion = await openai.completions.create({ model: 'alpha', prompt: 'Once', max_tokens: 6, seed: 4, logprobs: 3 });
+  const logprobs = completion.choices[0].logprobs;
+  assert(logprobs.tokens.length === completion.usage.completion_tokens && logprobs.token_logprobs.every((l) => l <= 0), JSON.stringify(logprobs));
+  assert(logprobs.top_logprobs.every((top) => Object.keys(top).length >= 1 && Object.keys(top).length <= 3), JSON.stringify(logprobs.top_logprobs));
+  assert(logprobs.tokens.join('') === completion.choices[0].text && logprobs.text_offset[0] === 0, JSON.stringify(logprobs));
+});
+
+check('ollama: logprobs come with each token of chat and generate', async () => {
+  const chat = await ollama.chat({ model: 'alpha', messages: [{ role: 'user', content: 'hi' }], options: { num_predict: 6, seed: 4 }, logprobs: true, top_logprobs: 1 });
+  checkLogprobs(chat.logprobs, chat.eval_count, 1, chat.message.content);
+  const parts = await ollama.generate({ model: 'alpha', prompt: 'hi', stream: true, options: { num_predict: 6, seed: 4 }, logprobs: true, top_logprobs: 1 });
+  const streamed = [];
+  let count = 0;
+  for await (const part of parts) {
+    streamed.push(...(part.logprobs ?? []));
+    count = part.done ? part.eval_count : count;
+  }
+  checkLogprobs(streamed, count, 1);
 });
 
 check('openai: models.retrieve and an unknown endpoint answer JSON', async () => {
