@@ -33,6 +33,16 @@ internal static class ApiLogprobs
         return on ? top ?? 0 : null;
     }
 
+    /// <summary>
+    /// OpenAI's Responses API: <c>include</c> naming <c>message.output_text.logprobs</c> switches them on, and
+    /// <c>top_logprobs</c> (0–20) asks for alternatives (and so for log-probabilities too).
+    /// </summary>
+    public static int? FromInclude(IReadOnlyList<string>? include, JsonElement? topLogprobs)
+    {
+        var top = Count(topLogprobs, "top_logprobs", SamplingSettings.MaxLogprobAlternatives);
+        return include?.Contains("message.output_text.logprobs", StringComparer.Ordinal) == true || top > 0 ? top ?? 0 : null;
+    }
+
     /// <summary>The legacy completions API: <c>logprobs</c> is the count of alternatives (0–5), absent for none.</summary>
     public static int? FromCount(JsonElement? logprobs) => Count(logprobs, "logprobs", MaxLegacyAlternatives);
 

@@ -18,5 +18,6 @@ namespace Workbench.Web.Api.OpenAi;
 [JsonSerializable(typeof(EmbeddingListBase64))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
 [JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ChatTokenLogprob))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -33,8 +33,12 @@ internal static class OpenAiResponses
             OpenAiRequestChecks.NoTools(body.Tools);
             var turns = Turns(body.Instructions, body.Input);
             var sampling = new ApiSampling(body.Temperature, body.TopP, null, null, null, body.MaxOutputTokens, null, ApiSamplingNames.Responses)
-                .ToSettings(settings.MaxTokensLimit) with
-            { Grammar = ApiResponseFormat.FromOpenAiTextFormat(body.Text) };
+                .ToSettings(settings.MaxTokensLimit);
+            sampling = sampling with
+            {
+                Grammar = ApiResponseFormat.FromOpenAiTextFormat(body.Text),
+                Logprobs = ApiLogprobs.FromInclude(body.Include, body.TopLogprobs),
+            };
             var model = await models.EnsureLoadedAsync(body.Model, http.RequestAborted);
             call = call with { Model = model };
             var request = new GenerationRequest(Guid.NewGuid(), turns, sampling);
@@ -56,13 +60,14 @@ internal static class OpenAiResponses
 
     private static async Task<IResult> WholeAsync(Answer answer, IAsyncEnumerable<ApiGenerationUpdate> updates)
     {
-        var (text, result) = await WholeAnswer.ReadAsync(updates);
+        var whole = await WholeAnswer.ReadAsync(updates);
+        var (text, result) = whole;
 
         return result!.Finish switch
         {
             ApiFinishReason.Failed => OpenAiEndpoints.Error(result.ToRefusal("input")),
             ApiFinishReason.Cancelled => Results.Empty,
-            _ => TypedResults.Json(answer.Response(result, text), OpenAiJsonContext.Default.JsonObject),
+            _ => TypedResults.Json(answer.Response(result, text, whole.Logprobs), OpenAiJsonContext.Default.JsonObject),
         };
     }
 
@@ -82,16 +87,22 @@ internal static class OpenAiResponses
         await Send("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = answer.Message(null, "in_progress") });
         await Send("response.content_part.added", answer.PartEvent(Answer.TextPart(string.Empty)));
         var text = new StringBuilder();
+        List<TokenLogprob>? logprobs = null;
         await foreach (var update in updates)
         {
             if (update.Result is not { } result)
             {
-                if (update.Text.Length > 0)
+                if (update.Logprobs is { } more)
+                {
+                    (logprobs ??= []).AddRange(more);
+                }
+
+                if (update.Text.Length > 0 || update.Logprobs is { Count: > 0 })
                 {
                     text.Append(update.Text);
                     var delta = answer.PartEvent(null);
                     delta["delta"] = update.Text;
-                    delta["logprobs"] = new JsonArray();
+                    delta["logprobs"] = Answer.Logprobs(update.Logprobs);
                     await Send("response.output_text.delta", delta);
                 }
 
@@ -107,11 +118,11 @@ internal static class OpenAiResponses
             {
                 var done = answer.PartEvent(null);
                 done["text"] = text.ToString();
-                done["logprobs"] = new JsonArray();
+                done["logprobs"] = Answer.Logprobs(logprobs);
                 await Send("response.output_text.done", done);
-                await Send("response.content_part.done", answer.PartEvent(Answer.TextPart(text.ToString())));
-                await Send("response.output_item.done", new JsonObject { ["output_index"] = 0, ["item"] = answer.Message(text.ToString(), "completed") });
-                var final = answer.Response(result, text.ToString());
+                await Send("response.content_part.done", answer.PartEvent(Answer.TextPart(text.ToString(), logprobs)));
+                await Send("response.output_item.done", new JsonObject { ["output_index"] = 0, ["item"] = answer.Message(text.ToString(), "completed", logprobs) });
+                var final = answer.Response(result, text.ToString(), logprobs);
                 await Send(final["status"]!.GetValue<string>() == "completed" ? "response.completed" : "response.incomplete", new JsonObject { ["response"] = final });
             }
         }
@@ -192,7 +203,13 @@ internal static class OpenAiResponses
 
     private sealed record Answer(string Id, string MessageId, long Created, string Model)
     {
-        public static JsonObject TextPart(string text) => new() { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray(), ["logprobs"] = new JsonArray() };
+        public static JsonObject TextPart(string text, IReadOnlyList<TokenLogprob>? logprobs = null) =>
+            new() { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray(), ["logprobs"] = Logprobs(logprobs) };
+
+        // The Responses API's shape, the chat API's entries: token, logprob, bytes, top_logprobs. A new array each
+        // time, since a JSON node has one parent.
+        public static JsonArray Logprobs(IReadOnlyList<TokenLogprob>? tokens) =>
+            tokens is null ? [] : [.. tokens.Select(t => JsonSerializer.SerializeToNode(ChatTokenLogprob.From(t), OpenAiJsonContext.Default.ChatTokenLogprob))];
 
         public JsonObject PartEvent(JsonObject? part)
         {
@@ -205,17 +222,17 @@ internal static class OpenAiResponses
             return fields;
         }
 
-        public JsonObject Message(string? text, string status) => new()
+        public JsonObject Message(string? text, string status, IReadOnlyList<TokenLogprob>? logprobs = null) => new()
         {
             ["type"] = "message",
             ["id"] = MessageId,
             ["status"] = status,
             ["role"] = "assistant",
-            ["content"] = text is null ? new JsonArray() : new JsonArray(TextPart(text)),
+            ["content"] = text is null ? new JsonArray() : new JsonArray(TextPart(text, logprobs)),
         };
 
         // The response object: in progress (no result yet), completed, or incomplete when the token limit or window ended it.
-        public JsonObject Response(ApiGenerationResult? result, string text)
+        public JsonObject Response(ApiGenerationResult? result, string text, IReadOnlyList<TokenLogprob>? logprobs = null)
         {
             var status = result is null ? "in_progress" : result.Finish == ApiFinishReason.Length ? "incomplete" : "completed";
             return new JsonObject
@@ -227,7 +244,7 @@ internal static class OpenAiResponses
                 ["model"] = Model,
                 ["error"] = null,
                 ["incomplete_details"] = status == "incomplete" ? new JsonObject { ["reason"] = "max_output_tokens" } : null,
-                ["output"] = result is null ? new JsonArray() : new JsonArray(Message(text, status == "incomplete" ? "incomplete" : "completed")),
+                ["output"] = result is null ? new JsonArray() : new JsonArray(Message(text, status == "incomplete" ? "incomplete" : "completed", logprobs)),
                 ["parallel_tool_calls"] = false,
                 ["tools"] = new JsonArray(),
                 ["usage"] = result is null ? null : new JsonObject

@@ -29,4 +29,10 @@ public sealed class ResponsesRequest
 
     /// <summary>Read only to refuse it: there is no stored conversation to continue.</summary>
     public string? PreviousResponseId { get; init; }
+
+    /// <summary>Extra output to include; <c>message.output_text.logprobs</c> asks for each token's log-probability.</summary>
+    public IReadOnlyList<string>? Include { get; init; }
+
+    /// <summary>How many of the most likely tokens to list at each position (0–20).</summary>
+    public JsonElement? TopLogprobs { get; init; }
 }

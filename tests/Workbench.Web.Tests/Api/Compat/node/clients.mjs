@@ -134,6 +134,20 @@ check('openai: responses.create and responses.stream give text with usage and th
   assert(deltas.length > 0 && final.output_text === deltas, `${JSON.stringify(final.output_text)} vs ${JSON.stringify(deltas)}`);
 });
 
+check('openai: responses give logprobs when included, whole and streamed', async () => {
+  const request = { model: 'alpha', input: 'Say hi', max_output_tokens: 6, include: ['message.output_text.logprobs'], top_logprobs: 2 };
+  const whole = await openai.responses.create(request);
+  const part = whole.output[0].content[0];
+  checkLogprobs(part.logprobs, whole.usage.output_tokens, 2, part.text);
+  const stream = openai.responses.stream(request);
+  const streamed = [];
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') streamed.push(...event.logprobs);
+  }
+  const final = await stream.finalResponse();
+  checkLogprobs(streamed, final.usage.output_tokens, 2, final.output_text);
+});
+
 check('ollama: keep_alive 0 unloads the model', async () => {
   await ollama.generate({ model: 'beta', prompt: '', keep_alive: '5m' });
   assert((await ollama.ps()).models.some((m) => m.name === 'beta:latest'), 'beta not loaded');
