@@ -378,6 +378,12 @@ public sealed partial class ModelRuntime(
         }
     }
 
+    /// <summary>
+    /// Tokens with log-probabilities one merged chunk holds at most: with 20 alternatives each is about 1.3 KB on the
+    /// wire, so a reader far behind still gets messages well under the hub's 1 MiB limit.
+    /// </summary>
+    internal const int MaxLogprobTokensPerChunk = 64;
+
     /// <summary>Merges the text chunks waiting in <paramref name="reader"/>; a final chunk is never merged into text.</summary>
     internal static GenerationChunk? Coalesce(ChannelReader<GenerationChunk> reader)
     {
@@ -395,7 +401,7 @@ public sealed partial class ModelRuntime(
         var text = new StringBuilder();
         var tokens = 0;
         List<TokenLogprob>? logprobs = null;
-        while (reader.TryPeek(out var next) && next.Completion is null && reader.TryRead(out next))
+        while (!(logprobs?.Count >= MaxLogprobTokensPerChunk) && reader.TryPeek(out var next) && next.Completion is null && reader.TryRead(out next))
         {
             text.Append(next.Text);
             tokens += next.TokenCount;

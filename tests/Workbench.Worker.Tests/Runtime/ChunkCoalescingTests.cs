@@ -34,6 +34,25 @@ public sealed class ChunkCoalescingTests
     }
 
     [Fact]
+    public void A_reader_far_behind_gets_tokens_with_logprobs_in_bounded_chunks()
+    {
+        var channel = Channel.CreateUnbounded<GenerationChunk>();
+        var alternatives = Enumerable.Range(0, 20).Select(i => new TokenAlternative($"t{i}", -i, [(byte)'t'])).ToList();
+        for (var i = 0; i < 100; i++)
+        {
+            channel.Writer.TryWrite(new GenerationChunk("x", 1, Logprobs: [new TokenLogprob("x", -1, [(byte)'x'], alternatives)]));
+        }
+
+        var first = ModelRuntime.Coalesce(channel.Reader)!;
+        var second = ModelRuntime.Coalesce(channel.Reader)!;
+
+        Assert.Equal(ModelRuntime.MaxLogprobTokensPerChunk, first.TokenCount);
+        Assert.Equal(ModelRuntime.MaxLogprobTokensPerChunk, first.Logprobs!.Count);
+        Assert.Equal(100 - ModelRuntime.MaxLogprobTokensPerChunk, second.Logprobs!.Count);
+        Assert.True(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(first).Length < 256 * 1024);
+    }
+
+    [Fact]
     public void The_final_chunk_is_never_merged_into_text()
     {
         var channel = Channel.CreateUnbounded<GenerationChunk>();
