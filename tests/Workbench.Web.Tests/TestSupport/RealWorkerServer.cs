@@ -32,7 +32,8 @@ public sealed class RealWorkerServer : IAsyncDisposable
             b.UseSetting("Workbench:DataDirectory", _data.FullName);
             b.UseSetting("Workbench:DiscoverKnownStores", "false");
             b.UseSetting("urls", "http://127.0.0.1:0");
-            b.ConfigureLogging(logging => logging.AddFakeLogging());
+            // Errors only: the soak's server runs on this too, and its memory bound must not count a growing log.
+            b.ConfigureLogging(logging => logging.AddFakeLogging(options => options.FilteredLevels = new HashSet<LogLevel> { LogLevel.Error, LogLevel.Critical }));
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
