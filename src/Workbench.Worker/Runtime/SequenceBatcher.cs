@@ -175,16 +175,11 @@ internal sealed partial class SequenceBatcher : IAsyncDisposable
         }
     }
 
+    // Runs right after RetireCancelled, which has already ended the waiting requests that were cancelled.
     private void Admit()
     {
         while (_active.Count < Slots && _waiting.TryDequeue(out var job))
         {
-            if (job.Cancellation.IsCancellationRequested)
-            {
-                job.Finish(Cancelled(job));
-                continue;
-            }
-
             try
             {
                 Start(job);
