@@ -43,6 +43,9 @@ internal static class ApiLogprobs
         return include?.Contains("message.output_text.logprobs", StringComparer.Ordinal) == true || top > 0 ? top ?? 0 : null;
     }
 
+    /// <summary>A token's bytes as the numbers both APIs list, where JSON would otherwise write a byte array as base64.</summary>
+    public static int[] ByteValues(byte[] bytes) => [.. bytes.Select(b => (int)b)];
+
     /// <summary>The legacy completions API: <c>logprobs</c> is the count of alternatives (0–5), absent for none.</summary>
     public static int? FromCount(JsonElement? logprobs) => Count(logprobs, "logprobs", MaxLegacyAlternatives);
 

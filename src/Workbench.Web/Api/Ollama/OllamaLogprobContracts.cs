@@ -1,4 +1,5 @@
 using Workbench.Core.Protocol;
+using Workbench.Web.Api.Compat;
 
 namespace Workbench.Web.Api.Ollama;
 
@@ -10,10 +11,8 @@ public sealed record OllamaLogprob(string Token, double Logprob, IReadOnlyList<i
         tokens?.Select(t => new OllamaLogprob(
             t.Token,
             t.Logprob,
-            Ints(t.Bytes),
-            t.Top.Count == 0 ? null : [.. t.Top.Select(a => new OllamaTokenLogprob(a.Token, a.Logprob, Ints(a.Bytes)))])).ToList();
-
-    private static int[] Ints(byte[] bytes) => [.. bytes.Select(b => (int)b)];
+            ApiLogprobs.ByteValues(t.Bytes),
+            t.Top.Count == 0 ? null : [.. t.Top.Select(a => new OllamaTokenLogprob(a.Token, a.Logprob, ApiLogprobs.ByteValues(a.Bytes)))])).ToList();
 }
 
 /// <summary>One of the most likely tokens at a position.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Workbench.Core.Protocol;
+using Workbench.Web.Api.Compat;
 
 namespace Workbench.Web.Api.OpenAi;
 
@@ -20,11 +21,12 @@ public sealed record ChatTokenLogprob(string Token, double Logprob, IReadOnlyLis
     public static ChatTokenLogprob From(TokenLogprob token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return new(token.Token, token.Logprob, Ints(token.Bytes), [.. token.Top.Select(t => new ChatTopLogprob(t.Token, t.Logprob, Ints(t.Bytes)))]);
+        return new(
+            token.Token,
+            token.Logprob,
+            ApiLogprobs.ByteValues(token.Bytes),
+            [.. token.Top.Select(t => new ChatTopLogprob(t.Token, t.Logprob, ApiLogprobs.ByteValues(t.Bytes)))]);
     }
-
-    // OpenAI lists bytes as numbers, where JSON would otherwise write a byte array as base64.
-    internal static int[] Ints(byte[] bytes) => [.. bytes.Select(b => (int)b)];
 }
 
 /// <summary>One of the most likely tokens at a position.</summary>
